@@ -1,0 +1,1 @@
+//! Vivox access tokens (work in progress).
