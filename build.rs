@@ -1,0 +1,70 @@
+//! Generates the Telnyx client from the vendored OpenAPI document (see `crates/telnyx-codegen`).
+//!
+//! Reads `spec/telnyx.json` next to this file, or the file named by `TELNYX_CLIENT_SPEC`, and
+//! writes `$OUT_DIR/telnyx_client.rs` (plus `telnyx_mock.rs` with the `mock` feature).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const SPEC_ENV: &str = "TELNYX_CLIENT_SPEC";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            // Cargo shows a failed build script's stderr; keep the message first and complete.
+            eprintln!("error: telnyx-client code generation failed\n\n{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    println!("cargo:rerun-if-env-changed={SPEC_ENV}");
+    let manifest_dir = env_path("CARGO_MANIFEST_DIR")?;
+    let out_dir = env_path("OUT_DIR")?;
+
+    let (spec_path, source_name) = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            (path.clone(), path.display().to_string())
+        }
+        None => (
+            manifest_dir.join("spec").join("telnyx.json"),
+            "spec/telnyx.json".to_owned(),
+        ),
+    };
+    println!("cargo:rerun-if-changed={}", spec_path.display());
+
+    let json = std::fs::read_to_string(&spec_path).map_err(|error| {
+        format!(
+            "cannot read the OpenAPI document {}: {error}.\n\
+             The client is generated from spec/telnyx.json in the telnyx-client package; \
+             restore that file, or set {SPEC_ENV} to the path of another OpenAPI 3.0 JSON document.",
+            spec_path.display()
+        )
+    })?;
+
+    let options = telnyx_codegen::Options {
+        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
+        ..Default::default()
+    };
+    let generated = telnyx_codegen::generate(&json, &source_name, &options)
+        .map_err(|error| format!("{error}\n(document read from {})", spec_path.display()))?;
+
+    write(&out_dir.join("telnyx_client.rs"), &generated.client)?;
+    if let Some(mock) = &generated.mock {
+        write(&out_dir.join("telnyx_mock.rs"), mock)?;
+    }
+    Ok(())
+}
+
+fn env_path(name: &str) -> Result<PathBuf, String> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("{name} is not set; run this build script through cargo"))
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}

@@ -1,0 +1,528 @@
+//! Reading the OpenAPI document and the facts this crate derives from it.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use openapiv3::{
+    Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind,
+    StatusCode, Type,
+};
+
+use crate::error::{CodegenError, OperationRef};
+
+/// Parses `json` into an [`OpenAPI`] document, reporting syntax errors by line and column and
+/// shape errors by JSON path.
+pub fn parse(json: &str, source_name: &str) -> Result<OpenAPI, CodegenError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let document: OpenAPI = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(document) => document,
+        Err(error) => {
+            let json_path = error.path().to_string();
+            let inner = error.into_inner();
+            return Err(if inner.is_syntax() || inner.is_eof() {
+                CodegenError::Json {
+                    source_name: source_name.to_owned(),
+                    line: inner.line(),
+                    column: inner.column(),
+                    message: strip_position(&inner),
+                }
+            } else {
+                CodegenError::Document {
+                    source_name: source_name.to_owned(),
+                    json_path,
+                    line: inner.line(),
+                    column: inner.column(),
+                    message: strip_position(&inner),
+                }
+            });
+        }
+    };
+    if let Err(error) = deserializer.end() {
+        return Err(CodegenError::Json {
+            source_name: source_name.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(&error),
+        });
+    }
+    Ok(document)
+}
+
+/// serde_json appends " at line X column Y" to its messages; the error type prints the position
+/// itself, in the `file:line:column` form editors understand.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+/// How an operation authenticates, from its effective `security` requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// A credential is required (the usual case; also when the document says nothing).
+    Required,
+    /// One of the alternatives is the empty requirement `{}`: a credential is sent when there is one.
+    Optional,
+    /// `security: []`: the operation takes no credential at all.
+    None,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In a cookie (progenitor rejects these).
+    Cookie,
+}
+
+impl ParamLocation {
+    /// Lower-case name as used in OpenAPI's `in`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        }
+    }
+}
+
+/// One parameter of an operation, after `$ref`s are resolved.
+#[derive(Debug, Clone)]
+pub struct ParamFacts {
+    /// Name on the wire, for example `page[number]`.
+    pub api_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// The document's description, if any.
+    pub description: Option<String>,
+}
+
+/// What this crate needs to know about one operation.
+#[derive(Debug, Clone)]
+pub struct OperationFacts {
+    /// The `operationId`, for example `ListRooms`.
+    pub id: String,
+    /// The HTTP method in upper case.
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// The first tag, if any.
+    pub tag: Option<String>,
+    /// Effective authentication requirement.
+    pub auth: Auth,
+    /// Parameters (path-level ones merged in, operation-level ones winning).
+    pub params: Vec<ParamFacts>,
+    /// Description of the request body, if it has one.
+    pub body_description: Option<String>,
+    /// Whether it is a page-numbered list operation (see [`is_paginated`]).
+    pub paginated: bool,
+}
+
+impl OperationFacts {
+    /// The method name progenitor gives the operation (snake case, e.g. `list_rooms`); this is
+    /// also the `operation_id` progenitor passes to client hooks.
+    pub fn method_name(&self) -> String {
+        progenitor_ident(&self.id, Case::Snake)
+    }
+
+    /// The name of progenitor's builder struct for the operation (e.g. `ListRooms`).
+    pub fn builder_name(&self) -> String {
+        progenitor_ident(&self.id, Case::Pascal)
+    }
+
+    /// How error messages name this operation.
+    pub fn to_ref(&self) -> OperationRef {
+        OperationRef {
+            operation_id: self.id.clone(),
+            method: self.http_method.clone(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+/// Identifier case.
+#[derive(Debug, Clone, Copy)]
+pub enum Case {
+    /// `snake_case`
+    Snake,
+    /// `PascalCase`
+    Pascal,
+}
+
+/// The Rust identifier progenitor derives from a name of the document (operation ids,
+/// parameter names such as `page[number]` → `page_number`). Mirrors progenitor's rule: quotes
+/// dropped, other non-identifier characters become word breaks, then the case is applied.
+pub fn progenitor_ident(name: &str, case: Case) -> String {
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let mut out = match case {
+        Case::Snake => cleaned.to_snake_case(),
+        Case::Pascal => cleaned.to_pascal_case(),
+    };
+    if out.is_empty() {
+        out = match case {
+            Case::Snake => "x".to_owned(),
+            Case::Pascal => "X".to_owned(),
+        };
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if syn::parse_str::<syn::Ident>(&out).is_err() {
+        out.push('_');
+    }
+    out
+}
+
+/// Collects the facts about every operation, in document order. Fails on constructs that would
+/// make progenitor panic without saying where (`$ref` path items, dangling `$ref`s, missing ids).
+pub fn operations(
+    document: &OpenAPI,
+    source_name: &str,
+) -> Result<Vec<OperationFacts>, CodegenError> {
+    let mut out = Vec::new();
+    for (path, item) in document.paths.iter() {
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(document_error(
+                    source_name,
+                    format!("paths.{path}"),
+                    format!("path item is a $ref to `{reference}`; inline the path item instead"),
+                ));
+            }
+        };
+        for (method, operation) in item.iter() {
+            let http_method = method.to_ascii_uppercase();
+            let json_path = format!("paths.{path}.{method}");
+            let Some(id) = operation.operation_id.clone() else {
+                return Err(document_error(
+                    source_name,
+                    json_path,
+                    "operation has no operationId; give it one (it names the generated method)"
+                        .to_owned(),
+                ));
+            };
+            let mut params: Vec<ParamFacts> = Vec::new();
+            for parameter in item.parameters.iter().chain(operation.parameters.iter()) {
+                let parameter = resolve_parameter(document, parameter)
+                    .ok_or_else(|| dangling(source_name, &json_path, parameter))?;
+                let facts = param_facts(parameter);
+                params.retain(|p| p.api_name != facts.api_name || p.location != facts.location);
+                params.push(facts);
+            }
+            let body_description = match &operation.request_body {
+                None => None,
+                Some(ReferenceOr::Item(body)) => body.description.clone(),
+                Some(ReferenceOr::Reference { reference: target }) => {
+                    let name = component_name(target, "requestBodies").ok_or_else(|| {
+                        document_error(
+                            source_name,
+                            format!("{json_path}.requestBody"),
+                            format!("`{target}` is not a #/components/requestBodies/ reference"),
+                        )
+                    })?;
+                    match document
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.request_bodies.get(name))
+                    {
+                        Some(ReferenceOr::Item(body)) => body.description.clone(),
+                        _ => {
+                            return Err(document_error(
+                                source_name,
+                                format!("{json_path}.requestBody"),
+                                format!("`{target}` does not name a request body in components"),
+                            ));
+                        }
+                    }
+                }
+            };
+            check_response_refs(document, operation, source_name, &json_path)?;
+            let paginated = is_paginated(document, &http_method, operation, &params);
+            out.push(OperationFacts {
+                id,
+                http_method,
+                path: path.clone(),
+                tag: operation.tags.first().cloned(),
+                auth: auth_of(document, operation),
+                params,
+                body_description,
+                paginated,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn document_error(source_name: &str, json_path: String, message: String) -> CodegenError {
+    CodegenError::Document {
+        source_name: source_name.to_owned(),
+        json_path,
+        line: 0,
+        column: 0,
+        message,
+    }
+}
+
+fn dangling(
+    source_name: &str,
+    json_path: &str,
+    parameter: &ReferenceOr<Parameter>,
+) -> CodegenError {
+    let target = match parameter {
+        ReferenceOr::Reference { reference } => reference.as_str(),
+        ReferenceOr::Item(_) => "<inline>",
+    };
+    document_error(
+        source_name,
+        format!("{json_path}.parameters"),
+        format!("`{target}` does not name a parameter under #/components/parameters"),
+    )
+}
+
+fn check_response_refs(
+    document: &OpenAPI,
+    operation: &Operation,
+    source_name: &str,
+    json_path: &str,
+) -> Result<(), CodegenError> {
+    let responses = operation
+        .responses
+        .default
+        .iter()
+        .map(|r| ("default".to_owned(), r))
+        .chain(
+            operation
+                .responses
+                .responses
+                .iter()
+                .map(|(code, r)| (code.to_string(), r)),
+        );
+    for (code, response) in responses {
+        if resolve_response(document, response).is_none() {
+            let target = match response {
+                ReferenceOr::Reference { reference } => reference.as_str(),
+                ReferenceOr::Item(_) => "<inline>",
+            };
+            return Err(document_error(
+                source_name,
+                format!("{json_path}.responses.{code}"),
+                format!("`{target}` does not name a response under #/components/responses"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `#/components/<kind>/<name>` → `name`.
+fn component_name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
+}
+
+fn components(document: &OpenAPI) -> Option<&Components> {
+    document.components.as_ref()
+}
+
+fn resolve_parameter<'a>(
+    document: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
+    let mut current = parameter;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "parameters")?;
+                current = components(document)?.parameters.get(name)?;
+            }
+        }
+    }
+    None
+}
+
+fn resolve_response<'a>(
+    document: &'a OpenAPI,
+    response: &'a ReferenceOr<Response>,
+) -> Option<&'a Response> {
+    let mut current = response;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "responses")?;
+                current = components(document)?.responses.get(name)?;
+            }
+        }
+    }
+    None
+}
+
+fn resolve_schema<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+    let mut current = schema;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "schemas")?;
+                current = components(document)?.schemas.get(name)?;
+            }
+        }
+    }
+    None
+}
+
+fn resolve_boxed_schema<'a>(
+    document: &'a OpenAPI,
+    schema: &'a ReferenceOr<Box<Schema>>,
+) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => resolve_schema(
+            document,
+            components(document)?
+                .schemas
+                .get(component_name(reference, "schemas")?)?,
+        ),
+    }
+}
+
+fn param_facts(parameter: &Parameter) -> ParamFacts {
+    let location = match parameter {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    };
+    let data = parameter.parameter_data_ref();
+    ParamFacts {
+        api_name: data.name.clone(),
+        location,
+        description: data.description.clone().filter(|d| !d.trim().is_empty()),
+    }
+}
+
+/// The effective security requirement of `operation`: its own `security`, else the document's.
+fn auth_of(document: &OpenAPI, operation: &Operation) -> Auth {
+    match operation.security.as_ref().or(document.security.as_ref()) {
+        None => Auth::Required,
+        Some(requirements) if requirements.is_empty() => Auth::None,
+        Some(requirements) if requirements.iter().any(|r| r.is_empty()) => Auth::Optional,
+        Some(_) => Auth::Required,
+    }
+}
+
+/// A page-numbered list operation: a `GET` with query parameters `page[number]` and
+/// `page[size]` whose success body is an object with a `data` array and a `meta` property.
+pub fn is_paginated(
+    document: &OpenAPI,
+    http_method: &str,
+    operation: &Operation,
+    params: &[ParamFacts],
+) -> bool {
+    let has_query = |name: &str| {
+        params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && p.api_name == name)
+    };
+    if http_method != "GET" || !has_query("page[number]") || !has_query("page[size]") {
+        return false;
+    }
+    let success = operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| match code {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        })
+        .map(|(_, response)| response)
+        .next();
+    let Some(response) = success.and_then(|r| resolve_response(document, r)) else {
+        return false;
+    };
+    let Some(schema) = response
+        .content
+        .iter()
+        .find(|(media, _)| media.starts_with("application/json"))
+        .and_then(|(_, media)| media.schema.as_ref())
+        .and_then(|schema| resolve_schema(document, schema))
+    else {
+        return false;
+    };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return false;
+    };
+    let data_is_array = object
+        .properties
+        .get("data")
+        .and_then(|data| resolve_boxed_schema(document, data))
+        .is_some_and(|data| matches!(data.schema_kind, SchemaKind::Type(Type::Array(_))));
+    data_is_array && object.properties.contains_key("meta")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idents_follow_progenitor() {
+        assert_eq!(progenitor_ident("ListRooms", Case::Snake), "list_rooms");
+        assert_eq!(progenitor_ident("ListRooms", Case::Pascal), "ListRooms");
+        assert_eq!(progenitor_ident("page[number]", Case::Snake), "page_number");
+        assert_eq!(
+            progenitor_ident("filter[date_created_at][eq]", Case::Snake),
+            "filter_date_created_at_eq"
+        );
+        assert_eq!(progenitor_ident("type", Case::Snake), "type_");
+        assert_eq!(progenitor_ident("1st", Case::Snake), "_1st");
+    }
+
+    #[test]
+    fn json_syntax_error_has_line_and_column() {
+        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json").unwrap_err();
+        match err {
+            CodegenError::Json {
+                line, column, ref source_name, ..
+            } => {
+                assert_eq!((line, column), (3, 3));
+                assert_eq!(source_name, "spec.json");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.to_string().starts_with("spec.json:3:3: invalid JSON"));
+    }
+
+    #[test]
+    fn shape_error_names_the_json_path() {
+        let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+            "paths":{"/x":{"get":{"operationId":"X","responses":{"200":{"description":7}}}}}}"#;
+        let err = parse(json, "spec.json").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("paths./x.get.responses"),
+            "message should name the path: {text}"
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_json_error() {
+        let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}} x"#;
+        assert!(matches!(
+            parse(json, "s").unwrap_err(),
+            CodegenError::Json { line: 1, .. }
+        ));
+    }
+}

@@ -1,0 +1,176 @@
+//! Turns the Telnyx OpenAPI document into the Rust source of `telnyx-client`.
+//!
+//! This is the one place where that happens: `telnyx-client`'s `build.rs` calls [`generate`]
+//! on `spec/telnyx.json` at build time, and project tooling (`cargo xtask`) can call it to
+//! check or inspect the output.
+//!
+//! [`generate`]:
+//!
+//! 1. parses the JSON (errors give the file name, line and column) and reads it as an OpenAPI
+//!    3.0 document (errors give the JSON path of the offending value);
+//! 2. runs [progenitor] with the builder interface, one extension trait per tag
+//!    (`ClientRoomsExt`, …), an inner type for the client's state
+//!    ([`Options::inner_type`]) and `ClientHooks` that the client crate must implement;
+//!    progenitor errors *and panics* are caught and reported with the operation that causes
+//!    them (found by generating each operation on its own);
+//! 3. post-processes the syntax tree: string enums become forward compatible (see below),
+//!    `deny_unknown_fields` is dropped, the generated `Client::new` is removed (the client
+//!    crate has its own validated builder), and every public item gets a doc comment;
+//! 4. adds items derived from the document: an `operations` table (id, method, path, tag,
+//!    authentication, paging) and a `list_operations::ListOperation` trait implemented by the
+//!    builder of every page-numbered list operation;
+//! 5. formats the result with prettyplease; with [`Options::mock`] it also emits progenitor's
+//!    typed `httpmock` extension.
+//!
+//! # Forward-compatible enums
+//!
+//! Every string enum gets a final variant `Unrecognized(String)` marked `#[serde(untagged)]`,
+//! so a value Telnyx adds later decodes (keeping the string) instead of failing the whole
+//! response, while known values stay plain variants to match on. The enums are
+//! `#[non_exhaustive]` and no longer `Copy`; `Display` prints the kept string; `FromStr` stays
+//! strict (it parses what a caller typed).
+//!
+//! # Example
+//!
+//! ```no_run
+//! let json = std::fs::read_to_string("spec/telnyx.json")?;
+//! let generated = telnyx_codegen::generate(&json, "spec/telnyx.json", &Default::default())?;
+//! std::fs::write("telnyx_client.rs", generated.client)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod document;
+mod docs;
+mod enums;
+mod error;
+mod extras;
+mod run;
+
+pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
+pub use crate::error::{CodegenError, OperationRef};
+
+/// Settings for [`generate`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Also emit the typed `httpmock` extension ([`Generated::mock`]).
+    pub mock: bool,
+    /// Rust type of the generated client's inner state (progenitor's `inner_type`), as written
+    /// at the place the client source is included. Default: `crate::ClientState`.
+    pub inner_type: String,
+    /// Rust path under which the mock code finds the client's `types` module. Default:
+    /// `crate`, for mock code included in the same crate as the client.
+    pub mock_crate_path: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mock: false,
+            inner_type: "crate::ClientState".to_owned(),
+            mock_crate_path: "crate".to_owned(),
+        }
+    }
+}
+
+/// Rust source produced by [`generate`], formatted, ready to be written to a file and
+/// `include!`d into a module (it contains no inner attributes).
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The client: `types`, `builder`, `Client`, the tag traits, `prelude`, `operations`,
+    /// `list_operations`.
+    pub client: String,
+    /// The typed `httpmock` extension (`MockServerExt`, `operations`), when asked for.
+    pub mock: Option<String>,
+    /// The facts read from the document for each operation, in document order.
+    pub operations: Vec<OperationFacts>,
+    /// Names of the string enums that were given an `Unrecognized` variant.
+    pub forward_compatible_enums: Vec<String>,
+}
+
+/// Reads `spec_json` (an OpenAPI 3.0 document named `source_name` in messages) and generates
+/// the client source; see the [crate documentation](crate) for what it does.
+pub fn generate(
+    spec_json: &str,
+    source_name: &str,
+    options: &Options,
+) -> Result<Generated, CodegenError> {
+    let internal = |message: String| CodegenError::Internal {
+        source_name: source_name.to_owned(),
+        message,
+    };
+
+    let document = document::parse(spec_json, source_name)?;
+    let operations = document::operations(&document, source_name)?;
+    let inner_type: syn::Type = syn::parse_str(&options.inner_type)
+        .map_err(|e| internal(format!("Options::inner_type is not a Rust type: {e}")))?;
+    let settings = run::settings(&inner_type);
+
+    let tokens = run::run(
+        &document,
+        &operations,
+        &settings,
+        run::Output::Client,
+        source_name,
+    )?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| internal(format!("progenitor's output does not parse: {e}")))?;
+
+    let types = types_module(&mut file.items)
+        .ok_or_else(|| internal("no `types` module in progenitor's output".to_owned()))?;
+    let forward_compatible_enums = enums::make_forward_compatible(types).map_err(internal)?;
+    docs::hide_client_constructors(&mut file.items).map_err(internal)?;
+    let table = extras::parse_items(extras::operation_table(&operations)).map_err(internal)?;
+    let lists = extras::list_operations(&file.items, &operations)
+        .and_then(extras::parse_items)
+        .map_err(internal)?;
+    file.items.extend(table);
+    file.items.extend(lists);
+    docs::fill_missing_docs(&mut file.items, &operations);
+    let client = render(&file, source_name);
+
+    let mock = if options.mock {
+        let tokens = run::run(
+            &document,
+            &operations,
+            &settings,
+            run::Output::Mock {
+                crate_path: &options.mock_crate_path,
+            },
+            source_name,
+        )?;
+        let mut file: syn::File = syn::parse2(tokens)
+            .map_err(|e| internal(format!("progenitor's mock output does not parse: {e}")))?;
+        docs::fill_missing_docs(&mut file.items, &operations);
+        Some(render(&file, source_name))
+    } else {
+        None
+    };
+
+    Ok(Generated {
+        client,
+        mock,
+        operations,
+        forward_compatible_enums,
+    })
+}
+
+/// The items of the top-level `types` module.
+fn types_module(items: &mut [syn::Item]) -> Option<&mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
+fn render(file: &syn::File, source_name: &str) -> String {
+    format!(
+        "// @generated by telnyx-codegen {} from {source_name}. Do not edit: change the OpenAPI \
+         document instead.\n\n{}",
+        env!("CARGO_PKG_VERSION"),
+        prettyplease::unparse(file)
+    )
+}

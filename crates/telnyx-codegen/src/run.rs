@@ -1,0 +1,196 @@
+//! Running progenitor: settings, turning its panics into errors, and finding the operation a
+//! failure comes from.
+
+use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use openapiv3::{OpenAPI, Paths, ReferenceOr};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use proc_macro2::TokenStream;
+
+use crate::document::OperationFacts;
+use crate::error::{CodegenError, OperationRef};
+
+/// What to ask progenitor for.
+#[derive(Clone, Copy)]
+pub enum Output<'a> {
+    /// The client: types, builders, tag traits, prelude.
+    Client,
+    /// The typed httpmock extension, whose generated code refers to the client as `crate_path`.
+    Mock {
+        /// Rust path of the crate (or module) holding the generated client.
+        crate_path: &'a str,
+    },
+}
+
+/// progenitor settings used for every run: builder interface, one trait per tag, an inner
+/// type for the client's state, and hooks the client crate must implement.
+pub fn settings(inner_type: &syn::Type) -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote!(#inner_type));
+    settings
+}
+
+/// Runs progenitor once; a panic comes back as `Err` with its message.
+fn run_once(
+    document: &OpenAPI,
+    settings: &GenerationSettings,
+    output: Output<'_>,
+) -> Result<TokenStream, String> {
+    let result = quietly(|| {
+        let mut generator = Generator::new(settings);
+        match output {
+            Output::Client => generator.generate_tokens(document),
+            Output::Mock { crate_path } => generator.httpmock(document, crate_path),
+        }
+    });
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panic_message) => Err(format!("progenitor panicked: {panic_message}")),
+    }
+}
+
+/// Runs progenitor; on failure, finds the operation responsible by generating each operation
+/// on its own.
+pub fn run(
+    document: &OpenAPI,
+    operations: &[OperationFacts],
+    settings: &GenerationSettings,
+    output: Output<'_>,
+    source_name: &str,
+) -> Result<TokenStream, CodegenError> {
+    let message = match run_once(document, settings, output) {
+        Ok(tokens) => return Ok(tokens),
+        Err(message) => message,
+    };
+    let operation = find_culprit(document, operations, settings, output);
+    let message = match &operation {
+        Some((_, own_message)) => own_message.clone(),
+        None => message,
+    };
+    Err(CodegenError::Unsupported {
+        source_name: source_name.to_owned(),
+        operation: operation.map(|(operation, _)| operation),
+        message: explain(&message),
+    })
+}
+
+/// Adds a hint to progenitor messages whose cause is not obvious.
+fn explain(message: &str) -> String {
+    if message.contains("invalid version") {
+        format!("{message} (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")")
+    } else {
+        message.to_owned()
+    }
+}
+
+/// Generates each operation alone (with all components) and returns the first that fails.
+fn find_culprit(
+    document: &OpenAPI,
+    operations: &[OperationFacts],
+    settings: &GenerationSettings,
+    output: Output<'_>,
+) -> Option<(OperationRef, String)> {
+    for facts in operations {
+        let single = only_operation(document, facts);
+        if let Err(message) = run_once(&single, settings, output) {
+            return Some((facts.to_ref(), message));
+        }
+    }
+    None
+}
+
+/// A copy of `document` whose only operation is `facts`.
+fn only_operation(document: &OpenAPI, facts: &OperationFacts) -> OpenAPI {
+    let mut single = document.clone();
+    single.paths = Paths::default();
+    if let Some(ReferenceOr::Item(item)) = document.paths.paths.get(&facts.path) {
+        let mut item = item.clone();
+        let keep = facts.http_method.to_ascii_lowercase();
+        for (method, slot) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("options", &mut item.options),
+            ("head", &mut item.head),
+            ("patch", &mut item.patch),
+            ("trace", &mut item.trace),
+        ] {
+            if method != keep {
+                *slot = None;
+            }
+        }
+        single
+            .paths
+            .paths
+            .insert(facts.path.clone(), ReferenceOr::Item(item));
+    }
+    single
+}
+
+thread_local! {
+    /// Set while this thread runs progenitor: panics are then recorded instead of printed.
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
+    /// The last panic message (with location) recorded on this thread.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+static INSTALL_HOOK: Once = Once::new();
+
+/// Runs `f`, turning a panic into `Err(message)`. While `f` runs, a panic on this thread is
+/// not printed to stderr (other threads keep the previous panic hook's behaviour).
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    INSTALL_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if CAPTURING.with(Cell::get) {
+                let location = info
+                    .location()
+                    .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                    .unwrap_or_default();
+                let text = payload_text(info.payload());
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{text}{location}")));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    let was_capturing = CAPTURING.with(|c| c.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    CAPTURING.with(|c| c.set(was_capturing));
+    result.map_err(|payload| {
+        LAST_PANIC
+            .with(|last| last.borrow_mut().take())
+            .unwrap_or_else(|| payload_text(payload.as_ref()))
+    })
+}
+
+fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "<panic without a message>".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quietly_turns_panics_into_errors() {
+        let result: Result<(), String> = quietly(|| panic!("boom {}", 7));
+        let message = result.unwrap_err();
+        assert!(message.starts_with("boom 7 (at "), "{message}");
+        assert_eq!(quietly(|| 3), Ok(3));
+    }
+}

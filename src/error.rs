@@ -1,0 +1,512 @@
+//! The crate's one error type, [`Error`], and the details of an error answer from Telnyx,
+//! [`ApiError`].
+//!
+//! Every generated request builder's `send()` returns `progenitor_client::Error<E>`; `?`
+//! converts it into [`Error`] for any error body type `E`.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Response header that carries Telnyx's id for a request; quote it to Telnyx support.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Marker header the client adds to an error response whose body was neither of Telnyx's error
+/// shapes; the body text is then carried in `message`. See [`ApiError::raw_body`].
+pub(crate) const RAW_BODY_MARKER: &str = "x-telnyx-client-raw-body";
+
+/// Longest body excerpt an error message shows.
+const EXCERPT_CHARS: usize = 300;
+
+/// Everything that can go wrong when using this crate.
+///
+/// `Display` says what happened and what to do about it. The API key never appears in any
+/// variant or message.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Telnyx answered with an error status (4xx or 5xx). Retryable ones were already retried
+    /// according to the client's [`RetryPolicy`](crate::RetryPolicy).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The operation needs an API key and the client has none. Nothing was sent.
+    #[error(
+        "TELNYX_API_KEY is not set; operation {operation} needs an API key. Set the TELNYX_API_KEY \
+         environment variable (read by Client::from_env) or pass a key to \
+         Client::builder().api_key(..)"
+    )]
+    MissingApiKey {
+        /// The operation that was called, as its `operationId` (for example `CreateRoom`).
+        operation: String,
+    },
+
+    /// A client setting (or the environment variable it came from) is invalid.
+    #[error("invalid {setting}: {problem}")]
+    Config {
+        /// The setting, for example `TELNYX_BASE_URL` or `base_url`.
+        setting: String,
+        /// What is wrong with it and how to fix it.
+        problem: String,
+    },
+
+    /// A request argument could not be converted to what the API expects (for example a
+    /// `page[size]` of 0). Nothing was sent.
+    #[error("invalid request argument: {message}. Check the values passed to the request builder")]
+    InvalidRequest {
+        /// What could not be converted.
+        message: String,
+    },
+
+    /// No response arrived in time (after any retries).
+    #[error(
+        "the request to Telnyx timed out: {source}. Retry later, or allow more time with \
+         ClientBuilder::timeout"
+    )]
+    Timeout {
+        /// The underlying HTTP error.
+        source: reqwest::Error,
+    },
+
+    /// The connection to Telnyx could not be opened (after any retries). Nothing was sent.
+    #[error(
+        "could not connect to Telnyx: {source}. Check the network, any proxy settings, and the \
+         base URL (TELNYX_BASE_URL or ClientBuilder::base_url)"
+    )]
+    Connect {
+        /// The underlying HTTP error.
+        source: reqwest::Error,
+    },
+
+    /// The HTTP exchange failed in another way (connection lost, body unreadable, …).
+    #[error("the HTTP exchange with Telnyx failed: {source}")]
+    Http {
+        /// The underlying HTTP error.
+        source: reqwest::Error,
+    },
+
+    /// A success response whose body does not match the API description this client was
+    /// generated from (the vendored `spec/telnyx.json` may be out of date).
+    #[error(
+        "Telnyx's response does not match the API description: {source}; body: {}. The vendored \
+         OpenAPI document may be out of date",
+        excerpt(body)
+    )]
+    InvalidResponse {
+        /// The body as received.
+        body: Bytes,
+        /// Why it did not decode.
+        source: serde_json::Error,
+    },
+
+    /// A status the API description does not list for the operation (for example an
+    /// undocumented 2xx); the body was not read.
+    #[error(
+        "Telnyx answered {status}{}, which the API description does not list for this operation; \
+         if it is a success, the vendored OpenAPI document may be out of date",
+        request_id_suffix(request_id.as_deref())
+    )]
+    UnexpectedResponse {
+        /// The status received.
+        status: StatusCode,
+        /// Telnyx's request id, if the response had one.
+        request_id: Option<String>,
+    },
+
+    /// A client hook failed for another reason.
+    #[error("{message}")]
+    Hook {
+        /// The hook's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status, when Telnyx answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::Timeout { source } | Error::Connect { source } | Error::Http { source } => {
+                source.status()
+            }
+            _ => None,
+        }
+    }
+
+    /// Telnyx's request id, when Telnyx answered with one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The details of an error answer from Telnyx, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn config(setting: impl Into<String>, problem: impl Into<String>) -> Self {
+        Error::Config {
+            setting: setting.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// An error answer from Telnyx: status, request id, and the body in whichever of Telnyx's
+/// shapes it came.
+///
+/// Telnyx sends either a JSON:API style list, `{"errors": [{"code", "title", "detail",
+/// "source", "meta"}]}` (in [`errors`](Self::errors)), or `{"message": "...", "success":
+/// false}` (in [`message`](Self::message)). A body in neither shape (an HTML page from a proxy,
+/// plain text, nothing) is kept in [`raw_body`](Self::raw_body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status of the answer.
+    pub status: StatusCode,
+    /// The `x-request-id` response header.
+    pub request_id: Option<String>,
+    /// The items of `errors[]`, in order.
+    pub errors: Vec<ApiErrorItem>,
+    /// `message`, from the `{message, success}` shape.
+    pub message: Option<String>,
+    /// `success`, from the `{message, success}` shape.
+    pub success: Option<bool>,
+    /// The body as text, when it was in neither shape.
+    pub raw_body: Option<String>,
+}
+
+/// One item of an error answer's `errors[]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiErrorItem {
+    /// Telnyx's error code, a string of digits such as `"10015"`.
+    pub code: Option<String>,
+    /// Short, stable summary.
+    pub title: Option<String>,
+    /// Explanation of this occurrence.
+    pub detail: Option<String>,
+    /// `source.pointer`: JSON Pointer into the request body.
+    pub pointer: Option<String>,
+    /// `source.parameter`: the offending query parameter.
+    pub parameter: Option<String>,
+    /// `meta.url`: link to documentation for the code.
+    pub url: Option<String>,
+}
+
+impl ApiError {
+    /// Builds the details from a status, the response headers and a decoded error body
+    /// serialized back to JSON (so that any generated body type can be read).
+    pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &Value) -> Self {
+        let text = |value: &Value, key: &str| -> Option<String> {
+            match value.get(key)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            }
+        };
+        let errors = body
+            .get("errors")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let source = item.get("source").unwrap_or(&Value::Null);
+                        let meta = item.get("meta").unwrap_or(&Value::Null);
+                        ApiErrorItem {
+                            code: text(item, "code"),
+                            title: text(item, "title"),
+                            detail: text(item, "detail"),
+                            pointer: text(source, "pointer"),
+                            parameter: text(source, "parameter"),
+                            url: text(meta, "url"),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut message = text(body, "message");
+        let raw_body = if headers.contains_key(RAW_BODY_MARKER) {
+            Some(message.take().unwrap_or_default())
+        } else {
+            None
+        };
+        ApiError {
+            status,
+            request_id: header_text(headers, REQUEST_ID_HEADER),
+            errors,
+            message,
+            success: body.get("success").and_then(Value::as_bool),
+            raw_body,
+        }
+    }
+
+    /// The first item of `errors[]`, usually the one that matters.
+    pub fn first(&self) -> Option<&ApiErrorItem> {
+        self.errors.first()
+    }
+
+    /// Whether any item of `errors[]` has this code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.errors.iter().any(|e| e.code.as_deref() == Some(code))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Telnyx API error {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(first) = self.errors.first() {
+            f.write_str(":")?;
+            for part in [&first.code, &first.title].into_iter().flatten() {
+                write!(f, " {part}")?;
+            }
+            if let Some(detail) = &first.detail {
+                let separator = if first.code.is_some() || first.title.is_some() {
+                    " -"
+                } else {
+                    ""
+                };
+                write!(f, "{separator} {detail}")?;
+            }
+            if let Some(pointer) = first.pointer.as_ref().or(first.parameter.as_ref()) {
+                write!(f, " (at {pointer})")?;
+            }
+            if self.errors.len() > 1 {
+                write!(f, " (and {} more)", self.errors.len() - 1)?;
+            }
+        } else if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        } else if let Some(raw) = &self.raw_body {
+            if raw.trim().is_empty() {
+                f.write_str(" with an empty body")?;
+            } else {
+                write!(f, "; body: {}", excerpt(raw.as_bytes()))?;
+            }
+        }
+        match self.status {
+            StatusCode::UNAUTHORIZED => {
+                f.write_str(". Check that the API key (TELNYX_API_KEY) is valid and active")
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                f.write_str(". Rate limited: send fewer requests or allow more retries")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(source: reqwest::Error) -> Self {
+        if source.is_connect() {
+            Error::Connect { source }
+        } else if source.is_timeout() {
+            Error::Timeout { source }
+        } else {
+            Error::Http { source }
+        }
+    }
+}
+
+impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) => Error::InvalidRequest { message },
+            P::CommunicationError(source)
+            | P::InvalidUpgrade(source)
+            | P::ResponseBodyError(source) => source.into(),
+            P::ErrorResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
+                ApiError::from_parts(status, &headers, &body).into()
+            }
+            P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
+            P::UnexpectedResponse(response) => Error::UnexpectedResponse {
+                status: response.status(),
+                request_id: header_text(response.headers(), REQUEST_ID_HEADER),
+            },
+            P::Custom(message) => match parse_missing_api_key(&message) {
+                Some(operation) => Error::MissingApiKey { operation },
+                None => Error::Hook { message },
+            },
+        }
+    }
+}
+
+/// Text of the hook error for a missing API key. progenitor's hooks can only fail with
+/// `Error::Custom(String)`; [`parse_missing_api_key`] turns this text back into
+/// [`Error::MissingApiKey`] on conversion. The text also reads well unconverted.
+pub(crate) fn missing_api_key_message(operation: &str) -> String {
+    Error::MissingApiKey {
+        operation: operation.to_owned(),
+    }
+    .to_string()
+}
+
+fn parse_missing_api_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("TELNYX_API_KEY is not set; operation ")?;
+    let (operation, _) = rest.split_once(" needs an API key")?;
+    (missing_api_key_message(operation) == message).then(|| operation.to_owned())
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+/// At most [`EXCERPT_CHARS`] characters of a body, lossily decoded, on one line.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "(empty)".to_owned();
+    }
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(EXCERPT_CHARS)
+        .collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        format!("{one_line}…")
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+    use serde_json::json;
+
+    fn headers(request_id: Option<&str>, raw: bool) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        if let Some(id) = request_id {
+            map.insert(REQUEST_ID_HEADER, HeaderValue::from_str(id).unwrap());
+        }
+        if raw {
+            map.insert(RAW_BODY_MARKER, HeaderValue::from_static("1"));
+        }
+        map
+    }
+
+    #[test]
+    fn errors_shape_is_parsed_and_displayed() {
+        let body = json!({"errors": [
+            {"code": "10015", "title": "Invalid value", "detail": "max_participants must be at most 50",
+             "source": {"pointer": "/max_participants"}, "meta": {"url": "https://developers.telnyx.com/docs/overview/errors/10015"}},
+            {"code": "10016", "title": "Other"}
+        ]});
+        let error = ApiError::from_parts(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &headers(Some("req-1"), false),
+            &body,
+        );
+        assert_eq!(error.errors.len(), 2);
+        let first = error.first().unwrap();
+        assert_eq!(first.code.as_deref(), Some("10015"));
+        assert_eq!(first.pointer.as_deref(), Some("/max_participants"));
+        assert_eq!(
+            first.url.as_deref(),
+            Some("https://developers.telnyx.com/docs/overview/errors/10015")
+        );
+        assert!(error.has_code("10016"));
+        assert_eq!(
+            error.to_string(),
+            "Telnyx API error 422 Unprocessable Entity (request id req-1): 10015 Invalid value - \
+             max_participants must be at most 50 (at /max_participants) (and 1 more)"
+        );
+    }
+
+    #[test]
+    fn message_shape_is_parsed_and_displayed() {
+        let body = json!({"message": "Room not found", "success": false});
+        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None, false), &body);
+        assert!(error.errors.is_empty());
+        assert_eq!(error.message.as_deref(), Some("Room not found"));
+        assert_eq!(error.success, Some(false));
+        assert_eq!(
+            error.to_string(),
+            "Telnyx API error 404 Not Found: Room not found"
+        );
+    }
+
+    #[test]
+    fn raw_body_is_kept_when_marked() {
+        let body = json!({"message": "<html>Bad gateway</html>"});
+        let error = ApiError::from_parts(StatusCode::BAD_GATEWAY, &headers(None, true), &body);
+        assert_eq!(error.message, None);
+        assert_eq!(error.raw_body.as_deref(), Some("<html>Bad gateway</html>"));
+        assert_eq!(
+            error.to_string(),
+            "Telnyx API error 502 Bad Gateway; body: <html>Bad gateway</html>"
+        );
+        let empty = ApiError::from_parts(
+            StatusCode::BAD_GATEWAY,
+            &headers(None, true),
+            &json!({"message": ""}),
+        );
+        assert_eq!(
+            empty.to_string(),
+            "Telnyx API error 502 Bad Gateway with an empty body"
+        );
+    }
+
+    #[test]
+    fn unauthorized_says_what_to_check() {
+        let error = ApiError::from_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), &json!({}));
+        assert!(error.to_string().contains("TELNYX_API_KEY"));
+    }
+
+    #[test]
+    fn missing_key_message_round_trips() {
+        let message = missing_api_key_message("CreateRoom");
+        assert!(message.starts_with("TELNYX_API_KEY is not set; operation CreateRoom needs"));
+        assert_eq!(
+            parse_missing_api_key(&message).as_deref(),
+            Some("CreateRoom")
+        );
+        assert_eq!(parse_missing_api_key("something else"), None);
+        let converted: Error = progenitor_client::Error::<()>::Custom(message).into();
+        assert!(matches!(converted, Error::MissingApiKey { ref operation } if operation == "CreateRoom"));
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_single_line() {
+        let long = "x".repeat(1000);
+        let shown = excerpt(long.as_bytes());
+        assert_eq!(shown.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(b"a\nb"), "a b");
+        assert_eq!(excerpt(b"  "), "(empty)");
+    }
+}

@@ -1,0 +1,62 @@
+//! The generated client's behaviour, through progenitor's `ClientHooks`: authentication and
+//! per-request headers in `pre`, retries, tracing and error-body handling in `exec` (see
+//! `transport`).
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{AUTHORIZATION, USER_AGENT};
+
+use crate::error::missing_api_key_message;
+use crate::operations::{self, Auth};
+use crate::{Client, ClientState};
+
+/// The document's `operationId` for progenitor's method name (`create_room` → `CreateRoom`).
+pub(crate) fn operation_id(method_name: &'static str) -> &'static str {
+    operations::by_method_name(method_name).map_or(method_name, |op| op.operation_id)
+}
+
+impl ClientHooks<ClientState> for Client {
+    /// Adds `Authorization: Bearer <key>` unless the operation's `security` is `[]`, fails
+    /// before sending when a required key is missing, and sets the user agent and timeout.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // An operation missing from the table (which cannot happen for generated code) is
+        // treated as needing a key: the safe side.
+        let auth = operations::by_method_name(info.operation_id).map_or(Auth::Required, |op| op.auth);
+        let headers = request.headers_mut();
+        match (auth, &self.inner.authorization) {
+            (Auth::None, _) => {
+                headers.remove(AUTHORIZATION);
+            }
+            (Auth::Required | Auth::Optional, Some(value)) => {
+                headers.insert(AUTHORIZATION, value.clone());
+            }
+            (Auth::Optional, None) => {}
+            (Auth::Required, None) => {
+                return Err(progenitor_client::Error::Custom(missing_api_key_message(
+                    operation_id(info.operation_id),
+                )));
+            }
+        }
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        *request.timeout_mut() = Some(self.inner.timeout);
+        Ok(())
+    }
+
+    /// Sends the request, retrying as the client's retry policy says, inside a tracing span.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        crate::transport::execute(
+            &self.client,
+            &self.inner,
+            request,
+            operation_id(info.operation_id),
+        )
+        .await
+    }
+}

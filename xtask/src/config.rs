@@ -1,0 +1,52 @@
+//! `spec/sync.toml`: the defaults of `cargo xtask spec sync`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The sync configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Upstream spec: an HTTP(S) URL or a path relative to the workspace root.
+    pub source: String,
+    /// Tags whose operations are kept.
+    pub tags: Vec<String>,
+    /// The vendored spec, relative to the workspace root; the lock sits beside it.
+    pub output: PathBuf,
+}
+
+impl SyncConfig {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+        let config: Self = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        if config.tags.is_empty() {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: "`tags` is empty; list the tags to keep".to_owned(),
+            });
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sync.toml");
+        std::fs::write(&path, "source = \"x\"\ntags = [\"a\"]\noutput = \"o\"\nbogus = 1\n").unwrap();
+        let err = SyncConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains("bogus"), "{err}");
+    }
+}

@@ -1,0 +1,109 @@
+//! `spec/telnyx.lock`: what the vendored spec was made from, and its hash.
+//!
+//! `spec sync` writes the full record (upstream source and hash, tags, fixup counts, removed
+//! operations); `spec pin` records a hand-edited spec (source `hand-written`). `spec check`
+//! compares the recorded output hash with the file, which catches unrecorded hand edits.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::spec::{FixupCount, RemovedOperation};
+
+/// The value of [`Lock::source`] for a spec written by hand and recorded with `spec pin`.
+pub const HAND_WRITTEN: &str = "hand-written";
+
+/// Header written above the TOML.
+const HEADER: &str = "# Written by `cargo xtask spec sync` or `cargo xtask spec pin`; do not edit by hand.\n# `cargo xtask spec check` compares output_sha256 with the vendored spec.\n\n";
+
+/// The lock file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    /// Upstream URL or path, or [`HAND_WRITTEN`].
+    pub source: String,
+    /// SHA-256 of the upstream bytes (absent for hand-written specs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_sha256: Option<String>,
+    /// UTC date of the sync or pin (`YYYY-MM-DD`).
+    pub date: String,
+    /// Tags of the kept operations (`["*"]` for all).
+    pub tags: Vec<String>,
+    /// Operations in the vendored spec.
+    pub operation_count: usize,
+    /// File name of the vendored spec (beside the lock).
+    pub output: String,
+    /// SHA-256 of the vendored spec's bytes.
+    pub output_sha256: String,
+    /// Fixups applied, with counts.
+    #[serde(default, rename = "fixup", skip_serializing_if = "Vec::is_empty")]
+    pub fixups: Vec<FixupCount>,
+    /// Operations removed, with reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<RemovedOperation>,
+}
+
+impl Lock {
+    /// The lock path for a spec at `spec`: `telnyx.lock` in the same directory.
+    pub fn path_for(spec: &Path) -> PathBuf {
+        spec.parent()
+            .map_or_else(|| PathBuf::from("telnyx.lock"), |d| d.join("telnyx.lock"))
+    }
+
+    /// Reads `path`; `Ok(None)` when it does not exist.
+    pub fn read(path: &Path) -> Result<Option<Self>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("cannot read", path, e)),
+        };
+        toml::from_str(&text).map(Some).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })
+    }
+
+    /// The TOML text, with a header comment.
+    pub fn to_text(&self) -> Result<String> {
+        let body = toml::to_string(self).map_err(|e| Error::Config {
+            path: PathBuf::from("telnyx.lock"),
+            message: format!("cannot serialize the lock: {e}"),
+        })?;
+        Ok(format!("{HEADER}{body}"))
+    }
+
+    /// Today's UTC date as `YYYY-MM-DD`.
+    pub fn today() -> String {
+        chrono::Utc::now().format("%Y-%m-%d").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let lock = Lock {
+            source: "https://example.test/spec.yml".into(),
+            upstream_sha256: Some("ab".into()),
+            date: "2026-01-01".into(),
+            tags: vec!["Rooms".into()],
+            operation_count: 3,
+            output: "telnyx.json".into(),
+            output_sha256: "cd".into(),
+            fixups: vec![FixupCount { name: "type_arrays".into(), count: 2 }],
+            removed: vec![RemovedOperation {
+                method: "GET".into(),
+                path: "/ws".into(),
+                operation_id: "Ws".into(),
+                reason: "WebSocket".into(),
+            }],
+        };
+        let text = lock.to_text().unwrap();
+        assert!(text.contains("[[fixup]]"), "{text}");
+        let back: Lock = toml::from_str(&text).unwrap();
+        assert_eq!(back, lock);
+    }
+}

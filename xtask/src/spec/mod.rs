@@ -1,0 +1,196 @@
+//! The normalisation pipeline: upstream OpenAPI 3.1 → a 3.0 document progenitor generates from.
+//!
+//! [`normalise`] checks references, selects tags, converts 3.1 to 3.0 ([`convert`]), applies
+//! the progenitor fixups ([`fixups`]), prunes unreferenced components ([`prune`]) and checks
+//! that the result is a valid OpenAPI 3.0 document. It returns the document and a [`Report`]
+//! with every fixup's count and every removed operation.
+
+pub mod convert;
+pub mod fixups;
+pub mod names;
+pub mod prune;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+pub use fixups::RemovedOperation;
+pub use prune::TagSelection;
+
+/// One applied fixup and how many places it changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FixupCount {
+    /// The fixup's function name.
+    pub name: String,
+    /// How many places it changed.
+    pub count: usize,
+}
+
+/// What [`normalise`] did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every fixup, in the order applied, with its count (zero counts included).
+    pub fixups: Vec<FixupCount>,
+    /// Operations removed because progenitor cannot generate them.
+    pub removed: Vec<RemovedOperation>,
+    /// Operations in the source document.
+    pub source_operations: usize,
+    /// Operations dropped because their tags were not selected.
+    pub unselected_operations: usize,
+    /// Operations in the result.
+    pub operations: usize,
+    /// Components pruned because nothing referred to them any more.
+    pub pruned_components: usize,
+}
+
+impl Report {
+    /// The count recorded for fixup `name` (0 when absent).
+    pub fn count(&self, name: &str) -> usize {
+        self.fixups
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(0, |f| f.count)
+    }
+}
+
+/// A fixup on the whole document.
+type DocFixup = (&'static str, fn(&mut Value) -> usize);
+/// A fixup that may remove operations.
+type WorkFixup = (&'static str, fn(&mut fixups::Work) -> usize);
+
+/// OpenAPI 3.1 → 3.0 conversions, in order.
+const CONVERSIONS: [DocFixup; 10] = [
+    ("openapi_version", convert::openapi_version),
+    ("type_arrays", convert::type_arrays),
+    ("exclusive_bounds", convert::exclusive_bounds),
+    ("null_branches", convert::null_branches),
+    ("nullable_refs", convert::nullable_refs),
+    ("const_defaults", convert::const_defaults),
+    ("const_to_enum", convert::const_to_enum),
+    ("schema_examples", convert::schema_examples),
+    ("drop_webhooks", convert::drop_webhooks),
+    ("drop_31_only_fields", convert::drop_31_only_fields),
+];
+
+/// progenitor fixups, in order.
+const FIXUPS: [WorkFixup; 21] = [
+    ("remove_websockets", fixups::remove_websockets),
+    ("remove_foreign_servers", fixups::remove_foreign_servers),
+    ("remove_multipart_only", fixups::remove_multipart_only),
+    ("prefer_json_bodies", fixups::prefer_json_bodies),
+    ("wildcard_media_types", fixups::wildcard_media_types),
+    ("json_media_shape", fixups::json_media_shape),
+    ("strip_server_prefix", fixups::strip_server_prefix),
+    ("operation_ids", fixups::operation_ids),
+    ("deep_object_params", fixups::deep_object_params),
+    ("form_object_params", fixups::form_object_params),
+    ("parameter_shapes", fixups::parameter_shapes),
+    ("default_responses", fixups::default_responses),
+    ("error_schemas", fixups::error_schemas),
+    ("success_schemas", fixups::success_schemas),
+    ("hoist_inline_errors", fixups::hoist_inline_errors),
+    ("enum_variant_collisions", fixups::enum_variant_collisions),
+    ("invalid_patterns", fixups::invalid_patterns),
+    ("component_name_collisions", fixups::component_name_collisions),
+    ("inline_name_collisions", fixups::inline_name_collisions),
+    ("tag_name_collisions", fixups::tag_name_collisions),
+    ("nullable_refs_after_fixups", nullable_refs_work),
+];
+
+/// [`convert::nullable_refs`] again, for references the fixups moved next to `nullable`.
+fn nullable_refs_work(work: &mut fixups::Work) -> usize {
+    convert::nullable_refs(&mut work.doc)
+}
+
+/// Converts and fixes `doc` (an OpenAPI 3.0 or 3.1 document read from `origin`), keeping the
+/// operations selected by `tags`.
+///
+/// `progress` is called with a short message before each long step.
+pub fn normalise(
+    mut doc: Value,
+    origin: &str,
+    tags: &TagSelection,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Value, Report)> {
+    let mut report = Report {
+        source_operations: crate::walk::operation_count(&doc),
+        ..Report::default()
+    };
+    progress("checking references");
+    prune::check_refs(&doc, origin)?;
+    if let TagSelection::Only(wanted) = tags {
+        let known = prune::tag_counts(&doc);
+        let missing: Vec<&String> = wanted.iter().filter(|t| !known.contains_key(*t)).collect();
+        if !missing.is_empty() {
+            return Err(Error::Usage(format!(
+                "{origin}: no operation has the tag(s) {}; known tags include {}",
+                missing
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                known
+                    .keys()
+                    .take(8)
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    progress("selecting tags");
+    report.unselected_operations = prune::select_tags(&mut doc, tags);
+    report.pruned_components += prune::prune_components(&mut doc);
+    progress("converting OpenAPI 3.1 to 3.0");
+    for (name, fixup) in CONVERSIONS {
+        let count = fixup(&mut doc);
+        report.fixups.push(FixupCount {
+            name: name.to_owned(),
+            count,
+        });
+    }
+    progress("applying progenitor fixups");
+    let mut work = fixups::Work {
+        doc,
+        removed: Vec::new(),
+    };
+    for (name, fixup) in FIXUPS {
+        let count = fixup(&mut work);
+        report.fixups.push(FixupCount {
+            name: name.to_owned(),
+            count,
+        });
+    }
+    let mut doc = work.doc;
+    report.removed = work.removed;
+    report.pruned_components += prune::prune_components(&mut doc);
+    report.operations = crate::walk::operation_count(&doc);
+    progress("validating the result");
+    prune::check_refs(&doc, origin)?;
+    validate_openapi30(&doc, origin)?;
+    Ok((doc, report))
+}
+
+/// Checks that `doc` deserializes as an OpenAPI 3.0 document and returns it.
+pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<openapiv3::OpenAPI> {
+    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+    if !version.starts_with("3.0.") {
+        return Err(Error::NotOpenApi {
+            origin: origin.to_owned(),
+            pointer: "/openapi".to_owned(),
+            message: format!("expected OpenAPI 3.0.x, found \"{version}\""),
+        });
+    }
+    // Deserializing from text gives line/column positions for shape errors.
+    let text = crate::output::to_pretty_json(doc);
+    parse_openapi30_text(&text, origin)
+}
+
+/// Deserializes OpenAPI 3.0 JSON text with `openapiv3`, reporting line and column on failure.
+pub fn parse_openapi30_text(text: &str, origin: &str) -> Result<openapiv3::OpenAPI> {
+    serde_json::from_str(text).map_err(|e| Error::OpenApiShape {
+        origin: origin.to_owned(),
+        line: Some(e.line()),
+        column: Some(e.column()),
+        message: e.to_string().split(" at line ").next().unwrap_or("").to_owned(),
+    })
+}
