@@ -49,8 +49,14 @@ fn run() -> Result<(), String> {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
         ..Default::default()
     };
-    let generated = telnyx_codegen::generate(&json, &source_name, &options)
-        .map_err(|error| format!("{error}\n(document read from {})", spec_path.display()))?;
+    let generated = telnyx_codegen::generate(&json, &source_name, &options).map_err(|error| {
+        let full_path = spec_path.display().to_string();
+        if full_path == source_name {
+            error.to_string()
+        } else {
+            format!("{error}\n(the document is {full_path})")
+        }
+    })?;
 
     write(&out_dir.join("telnyx_client.rs"), &generated.client)?;
     if let Some(mock) = &generated.mock {
@@ -66,5 +72,6 @@ fn env_path(name: &str) -> Result<PathBuf, String> {
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {
-    std::fs::write(path, contents).map_err(|error| format!("cannot write {}: {error}", path.display()))
+    std::fs::write(path, contents)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }

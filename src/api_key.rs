@@ -36,7 +36,9 @@ impl ApiKey {
         } else if key.trim() != key {
             Some("the API key has leading or trailing whitespace; remove it")
         } else if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            Some("the API key contains whitespace or control characters; check that it was copied whole")
+            Some(
+                "the API key contains whitespace or control characters; check that it was copied whole",
+            )
         } else if !key.is_ascii() {
             Some("the API key contains non-ASCII characters; check that it was copied correctly")
         } else {
@@ -87,7 +89,9 @@ mod tests {
 
     #[test]
     fn header_is_bearer_and_sensitive() {
-        let header = ApiKey::new("KEYsecret123").bearer_header("api_key").unwrap();
+        let header = ApiKey::new("KEYsecret123")
+            .bearer_header("api_key")
+            .unwrap();
         assert!(header.is_sensitive());
         assert_eq!(header.to_str().unwrap(), "Bearer KEYsecret123");
         assert!(!format!("{header:?}").contains("KEYsecret123"));
@@ -96,7 +100,9 @@ mod tests {
     #[test]
     fn bad_keys_are_rejected_without_echoing_them() {
         for bad in ["", " KEYsecret", "KEY secret", "KEY\nsecret", "KEYsécret"] {
-            let error = ApiKey::new(bad).bearer_header("TELNYX_API_KEY").unwrap_err();
+            let error = ApiKey::new(bad)
+                .bearer_header("TELNYX_API_KEY")
+                .unwrap_err();
             let text = error.to_string();
             assert!(text.starts_with("invalid TELNYX_API_KEY: "), "{text}");
             if !bad.is_empty() {

@@ -149,7 +149,10 @@ impl ClientBuilder {
                     format!("{name} is set but empty; set it to a value or unset it"),
                 )),
                 Some(value) => value.into_string().map(Some).map_err(|_| {
-                    Error::config(name, format!("{name} is not valid UTF-8; set it to plain text"))
+                    Error::config(
+                        name,
+                        format!("{name} is not valid UTF-8; set it to plain text"),
+                    )
                 }),
             }
         };
@@ -260,7 +263,10 @@ impl ClientBuilder {
             None => {
                 let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
                 if connect_timeout.is_zero() {
-                    return Err(Error::config("connect_timeout", "must be greater than zero"));
+                    return Err(Error::config(
+                        "connect_timeout",
+                        "must be greater than zero",
+                    ));
                 }
                 reqwest::Client::builder()
                     .connect_timeout(connect_timeout)
@@ -288,8 +294,11 @@ impl ClientBuilder {
 fn normalize_base_url(url: &str, setting: &str) -> Result<String, Error> {
     let fail = |problem: String| Error::config(setting, problem);
     let example = "for example https://api.telnyx.com/v2";
-    let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|e| fail(format!("`{url}` is not a URL ({e}); use an absolute URL, {example}")))?;
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
+        fail(format!(
+            "`{url}` is not a URL ({e}); use an absolute URL, {example}"
+        ))
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(fail(format!(
             "`{url}` is not an http(s) URL; use one, {example}"
@@ -331,8 +340,11 @@ mod tests {
         let client = from(&[]).unwrap();
         assert!(!client.has_api_key());
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        let client = from(&[(API_KEY_ENV, "KEYabc"), (BASE_URL_ENV, "http://127.0.0.1:9/v2/")])
-            .unwrap();
+        let client = from(&[
+            (API_KEY_ENV, "KEYabc"),
+            (BASE_URL_ENV, "http://127.0.0.1:9/v2/"),
+        ])
+        .unwrap();
         assert!(client.has_api_key());
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
     }
@@ -351,7 +363,11 @@ mod tests {
     #[test]
     fn invalid_env_values_are_errors_naming_the_variable() {
         let error = from(&[(BASE_URL_ENV, "ftp://example.com")]).unwrap_err();
-        assert!(error.to_string().starts_with("invalid TELNYX_BASE_URL: `ftp://example.com` is not an http(s) URL"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid TELNYX_BASE_URL: `ftp://example.com` is not an http(s) URL")
+        );
         let error = from(&[(BASE_URL_ENV, "not a url")]).unwrap_err();
         assert!(error.to_string().starts_with("invalid TELNYX_BASE_URL:"));
         let error = from(&[(API_KEY_ENV, "KEY with space")]).unwrap_err();
@@ -363,9 +379,8 @@ mod tests {
     #[test]
     fn non_utf8_env_value_is_an_error() {
         use std::os::unix::ffi::OsStringExt;
-        let lookup = |name: &str| {
-            (name == API_KEY_ENV).then(|| OsString::from_vec(vec![0x4b, 0xff, 0x59]))
-        };
+        let lookup =
+            |name: &str| (name == API_KEY_ENV).then(|| OsString::from_vec(vec![0x4b, 0xff, 0x59]));
         let error = ClientBuilder::default().with_env(lookup).unwrap_err();
         assert_eq!(
             error.to_string(),
@@ -379,7 +394,11 @@ mod tests {
             normalize_base_url("https://api.telnyx.com/v2/", "base_url").unwrap(),
             "https://api.telnyx.com/v2"
         );
-        for bad in ["https://u:p@api.telnyx.com/v2", "https://api.telnyx.com/v2?x=1", "/v2"] {
+        for bad in [
+            "https://u:p@api.telnyx.com/v2",
+            "https://api.telnyx.com/v2?x=1",
+            "/v2",
+        ] {
             assert!(normalize_base_url(bad, "base_url").is_err(), "{bad}");
         }
         let error = normalize_base_url("https://user:hunter2@h/", "base_url").unwrap_err();
@@ -394,9 +413,15 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(error.to_string().starts_with("invalid connect_timeout:"));
-        let error = Client::builder().timeout(Duration::ZERO).build().unwrap_err();
+        let error = Client::builder()
+            .timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
         assert!(error.to_string().starts_with("invalid timeout:"));
-        let error = Client::builder().user_agent("bad\nagent").build().unwrap_err();
+        let error = Client::builder()
+            .user_agent("bad\nagent")
+            .build()
+            .unwrap_err();
         assert!(error.to_string().starts_with("invalid user_agent:"));
     }
 
@@ -404,7 +429,11 @@ mod tests {
     fn debug_output_never_shows_the_key() {
         let builder = Client::builder().api_key("KEYsupersecret");
         let client = builder.clone().build().unwrap();
-        for text in [format!("{builder:?}"), format!("{client:?}"), format!("{:?}", client.inner)] {
+        for text in [
+            format!("{builder:?}"),
+            format!("{client:?}"),
+            format!("{:?}", client.inner),
+        ] {
             assert!(!text.contains("supersecret"), "{text}");
             assert!(text.contains("redacted"), "{text}");
         }

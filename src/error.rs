@@ -498,7 +498,9 @@ mod tests {
         );
         assert_eq!(parse_missing_api_key("something else"), None);
         let converted: Error = progenitor_client::Error::<()>::Custom(message).into();
-        assert!(matches!(converted, Error::MissingApiKey { ref operation } if operation == "CreateRoom"));
+        assert!(
+            matches!(converted, Error::MissingApiKey { ref operation } if operation == "CreateRoom")
+        );
     }
 
     #[test]

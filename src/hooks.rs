@@ -24,7 +24,8 @@ impl ClientHooks<ClientState> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         // An operation missing from the table (which cannot happen for generated code) is
         // treated as needing a key: the safe side.
-        let auth = operations::by_method_name(info.operation_id).map_or(Auth::Required, |op| op.auth);
+        let auth =
+            operations::by_method_name(info.operation_id).map_or(Auth::Required, |op| op.auth);
         let headers = request.headers_mut();
         match (auth, &self.inner.authorization) {
             (Auth::None, _) => {

@@ -196,7 +196,12 @@ fn is_retryable(request: RequestKind<'_>, outcome: &Outcome<'_>) -> bool {
 
 /// The wait the server asks for, if it does.
 fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
         && ms.is_finite()
         && ms >= 0.0
@@ -335,7 +340,11 @@ mod tests {
     fn backoff_doubles_from_half_a_second_and_caps_at_eight() {
         let policy = RetryPolicy::default().max_retries(10);
         let waits: Vec<_> = (1..=7)
-            .map(|n| policy.next_retry(GET, n, &Outcome::NotSent, now(), 0.0).unwrap())
+            .map(|n| {
+                policy
+                    .next_retry(GET, n, &Outcome::NotSent, now(), 0.0)
+                    .unwrap()
+            })
             .collect();
         let secs: Vec<f64> = waits.iter().map(Duration::as_secs_f64).collect();
         assert_eq!(secs, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]);

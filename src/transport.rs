@@ -41,7 +41,9 @@ pub(crate) async fn execute(
         duration_ms = Empty,
     );
     let started = Instant::now();
-    let result = attempts(http, state, request).instrument(span.clone()).await;
+    let result = attempts(http, state, request)
+        .instrument(span.clone())
+        .await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     match result {
         Ok(response) => {

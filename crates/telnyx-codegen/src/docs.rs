@@ -17,13 +17,39 @@ enum Scope {
     TypeBuilders,
     /// `builder`: progenitor's request builders.
     RequestBuilders,
+    /// The mock file (progenitor's httpmock extension).
+    Mock,
     /// Any other module.
     Other,
 }
 
-/// Adds a doc comment to every public item, field, variant and inherent method lacking one.
-pub fn fill_missing_docs(items: &mut [Item], operations: &[OperationFacts]) {
-    fill(items, Scope::Top, operations);
+/// Which of progenitor's outputs is being documented.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum File {
+    /// The client.
+    Client,
+    /// The httpmock extension.
+    Mock,
+}
+
+/// Adds a doc comment to every public item, field, variant, inherent method and trait method
+/// lacking one.
+pub fn fill_missing_docs(items: &mut [Item], operations: &[OperationFacts], file: File) {
+    let scope = match file {
+        File::Client => Scope::Top,
+        File::Mock => Scope::Mock,
+    };
+    fill(items, scope, operations);
+}
+
+/// The operation whose builder (or mock type, with `suffix`) is named `name`.
+fn operation_named<'a>(
+    operations: &'a [OperationFacts],
+    name: &str,
+    suffix: &str,
+) -> Option<&'a OperationFacts> {
+    let base = name.strip_suffix(suffix)?;
+    operations.iter().find(|op| op.builder_name() == base)
 }
 
 fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
@@ -34,6 +60,7 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                     (Scope::Top, "types") => Scope::Types,
                     (Scope::Top, "builder") => Scope::RequestBuilders,
                     (Scope::Types, "builder") => Scope::TypeBuilders,
+                    (Scope::Mock, _) => Scope::Mock,
                     _ => Scope::Other,
                 };
                 if is_pub(&module.vis) {
@@ -46,15 +73,23 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
             }
             Item::Struct(item) => {
                 if is_pub(&item.vis) {
+                    let name = item.ident.to_string();
                     let text = match scope {
-                        Scope::TypeBuilders => format!("Builder for [`{0}`](super::{0}).", item.ident),
-                        _ => format!("`{}`.", item.ident),
+                        Scope::TypeBuilders => {
+                            format!("Builder for [`{0}`](super::{0}).", item.ident)
+                        }
+                        Scope::Mock => mock_struct_doc(&name, operations),
+                        _ => format!("`{name}`."),
                     };
                     ensure_doc(&mut item.attrs, &text);
                 }
                 if let Fields::Named(fields) = &mut item.fields {
                     for field in fields.named.iter_mut().filter(|f| is_pub(&f.vis)) {
-                        let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
                         let wire = serde_rename(&field.attrs).unwrap_or_else(|| name.clone());
                         ensure_doc(&mut field.attrs, &format!("The `{wire}` property."));
                     }
@@ -74,6 +109,21 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
             }
             Item::Trait(item) if is_pub(&item.vis) => {
                 ensure_doc(&mut item.attrs, &format!("`{}`.", item.ident));
+                for trait_item in &mut item.items {
+                    if let syn::TraitItem::Fn(function) = trait_item {
+                        let name = function.sig.ident.to_string();
+                        let text = match operations.iter().find(|op| op.method_name() == name) {
+                            Some(op) if scope == Scope::Mock => format!(
+                                "Mocks the `{}` operation ({} {}): `config_fn` gets its typed \
+                                 request matcher and response builder.",
+                                op.id, op.http_method, op.path
+                            ),
+                            Some(op) => format!("The `{}` operation.", op.id),
+                            None => format!("`{name}`."),
+                        };
+                        ensure_doc(&mut function.attrs, &text);
+                    }
+                }
             }
             Item::Fn(item) if is_pub(&item.vis) => {
                 ensure_doc(&mut item.attrs, &format!("`{}`.", item.sig.ident));
@@ -94,9 +144,12 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
-                let operation = (scope == Scope::RequestBuilders)
-                    .then(|| operations.iter().find(|op| op.builder_name() == self_name))
-                    .flatten();
+                let operation = match scope {
+                    Scope::RequestBuilders => operation_named(operations, &self_name, ""),
+                    Scope::Mock => operation_named(operations, &self_name, "When")
+                        .or_else(|| operation_named(operations, &self_name, "Then")),
+                    _ => None,
+                };
                 for impl_item in &mut imp.items {
                     if let ImplItem::Fn(function) = impl_item
                         && is_pub(&function.vis)
@@ -162,10 +215,60 @@ fn method_doc(
             }
         }
         (Scope::TypeBuilders, _) => format!("Sets the `{method}` field."),
+        (Scope::Mock, _) => mock_method_doc(self_name, method, operation),
         (Scope::Types, "builder") => {
             format!("Starts a [`builder::{self_name}`] for this type.")
         }
         _ => format!("`{self_name}::{method}`."),
+    }
+}
+
+fn mock_struct_doc(name: &str, operations: &[OperationFacts]) -> String {
+    if let Some(op) = operation_named(operations, name, "When") {
+        format!(
+            "Request matcher for the `{}` operation ({} {}); its methods add conditions on \
+             parameters and body.",
+            op.id, op.http_method, op.path
+        )
+    } else if let Some(op) = operation_named(operations, name, "Then") {
+        format!(
+            "Response builder for the `{}` operation: one method per documented response.",
+            op.id
+        )
+    } else {
+        format!("`{name}`.")
+    }
+}
+
+fn mock_method_doc(self_name: &str, method: &str, operation: Option<&OperationFacts>) -> String {
+    let when = self_name.ends_with("When");
+    let wrapped = if when { "When" } else { "Then" };
+    match method {
+        "new" if when => {
+            "Wraps an httpmock `When`, matching this operation's method and path.".to_owned()
+        }
+        "new" => "Wraps an httpmock `Then`.".to_owned(),
+        "into_inner" => {
+            format!("The wrapped httpmock `{wrapped}`, for what this type does not offer.")
+        }
+        "body" if when => "Matches requests whose JSON body equals `value`.".to_owned(),
+        _ if when => {
+            let param = operation.and_then(|op| {
+                op.params
+                    .iter()
+                    .find(|p| progenitor_ident(&p.api_name, Case::Snake) == method)
+            });
+            match param {
+                Some(p) => format!(
+                    "Matches requests whose {} `{}` is `value` (for an optional parameter, \
+                     `None` matches its absence).",
+                    p.location.as_str(),
+                    p.api_name
+                ),
+                None => format!("Matches on `{method}`."),
+            }
+        }
+        _ => format!("Responds with the operation's `{method}` response (status and body)."),
     }
 }
 

@@ -25,12 +25,22 @@ pub fn parse(json: &str, source_name: &str) -> Result<OpenAPI, CodegenError> {
                     message: strip_position(&inner),
                 }
             } else {
-                CodegenError::Document {
-                    source_name: source_name.to_owned(),
-                    json_path,
-                    line: inner.line(),
-                    column: inner.column(),
-                    message: strip_position(&inner),
+                // serde loses the path inside flattened and untagged types (which openapiv3
+                // uses for paths and components); look again, one entry at a time.
+                // The position serde reports is then the end of the enclosing object, which
+                // misleads; the refined path is given alone.
+                let refined = serde_json::from_str::<serde_json::Value>(json)
+                    .ok()
+                    .and_then(|value| refine(&value));
+                match refined {
+                    Some((json_path, message)) => document_error(source_name, json_path, message),
+                    None => CodegenError::Document {
+                        source_name: source_name.to_owned(),
+                        json_path,
+                        line: inner.line(),
+                        column: inner.column(),
+                        message: strip_position(&inner),
+                    },
                 }
             });
         }
@@ -44,6 +54,103 @@ pub fn parse(json: &str, source_name: &str) -> Result<OpenAPI, CodegenError> {
         });
     }
     Ok(document)
+}
+
+/// Finds the first entry under `paths` or `components` that does not deserialize on its own,
+/// and returns its path (as deep as serde can tell) and the message.
+fn refine(document: &serde_json::Value) -> Option<(String, String)> {
+    for (path, item) in entries(document, "paths") {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if let Some(operation) = item.get(method) {
+                let found = refine_operation(operation, format!("paths.{path}.{method}"));
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+        let found = first_error::<openapiv3::PathItem>(item, format!("paths.{path}"));
+        if found.is_some() {
+            return found;
+        }
+    }
+    let components = document.get("components")?;
+    type Check = fn(&serde_json::Value, String) -> Option<(String, String)>;
+    let kinds: [(&str, Check); 4] = [
+        ("schemas", first_error::<ReferenceOr<Schema>>),
+        ("responses", first_error::<ReferenceOr<Response>>),
+        ("parameters", first_error::<ReferenceOr<Parameter>>),
+        (
+            "requestBodies",
+            first_error::<ReferenceOr<openapiv3::RequestBody>>,
+        ),
+    ];
+    for (kind, check) in kinds {
+        for (name, value) in entries(components, kind) {
+            let found = check(value, format!("components.{kind}.{name}"));
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// Like [`refine`], inside one operation: parameters, request body and responses one by one.
+fn refine_operation(operation: &serde_json::Value, prefix: String) -> Option<(String, String)> {
+    let parameters = operation
+        .get("parameters")
+        .and_then(serde_json::Value::as_array);
+    for (index, parameter) in parameters.into_iter().flatten().enumerate() {
+        let path = format!("{prefix}.parameters[{index}]");
+        let found = first_error::<ReferenceOr<Parameter>>(parameter, path);
+        if found.is_some() {
+            return found;
+        }
+    }
+    if let Some(body) = operation.get("requestBody") {
+        let path = format!("{prefix}.requestBody");
+        let found = first_error::<ReferenceOr<openapiv3::RequestBody>>(body, path);
+        if found.is_some() {
+            return found;
+        }
+    }
+    for (code, response) in entries(operation, "responses") {
+        let path = format!("{prefix}.responses.{code}");
+        let found = first_error::<ReferenceOr<Response>>(response, path);
+        if found.is_some() {
+            return found;
+        }
+    }
+    first_error::<Operation>(operation, prefix)
+}
+
+/// The path (below `path`) and message of the error deserializing `value` as `T`, if any.
+fn first_error<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    path: String,
+) -> Option<(String, String)> {
+    let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let inner = error.path().to_string();
+    let path = if inner == "." || inner.is_empty() {
+        path
+    } else {
+        format!("{path}.{inner}")
+    };
+    Some((path, error.into_inner().to_string()))
+}
+
+/// The members of the object `value[key]` (none if it is missing or not an object).
+fn entries<'a>(
+    value: &'a serde_json::Value,
+    key: &str,
+) -> impl Iterator<Item = (&'a String, &'a serde_json::Value)> {
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
 }
 
 /// serde_json appends " at line X column Y" to its messages; the error type prints the position
@@ -120,7 +227,8 @@ pub struct OperationFacts {
     pub params: Vec<ParamFacts>,
     /// Description of the request body, if it has one.
     pub body_description: Option<String>,
-    /// Whether it is a page-numbered list operation (see [`is_paginated`]).
+    /// Whether it is a page-numbered list operation: a `GET` with query parameters
+    /// `page[number]` and `page[size]` whose success body has a `data` array and a `meta`.
     pub paginated: bool,
 }
 
@@ -162,7 +270,13 @@ pub fn progenitor_ident(name: &str, case: Case) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut out = match case {
         Case::Snake => cleaned.to_snake_case(),
@@ -370,7 +484,10 @@ fn resolve_response<'a>(
     None
 }
 
-fn resolve_schema<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+fn resolve_schema<'a>(
+    document: &'a OpenAPI,
+    schema: &'a ReferenceOr<Schema>,
+) -> Option<&'a Schema> {
     let mut current = schema;
     for _ in 0..16 {
         match current {
@@ -495,7 +612,10 @@ mod tests {
         let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json").unwrap_err();
         match err {
             CodegenError::Json {
-                line, column, ref source_name, ..
+                line,
+                column,
+                ref source_name,
+                ..
             } => {
                 assert_eq!((line, column), (3, 3));
                 assert_eq!(source_name, "spec.json");

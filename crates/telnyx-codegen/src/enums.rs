@@ -65,7 +65,9 @@ fn is_string_enum(item: &ItemEnum) -> bool {
             .variants
             .iter()
             .all(|variant| matches!(variant.fields, Fields::Unit))
-        && derives(&item.attrs).iter().any(|path| last_is(path, "Deserialize"))
+        && derives(&item.attrs)
+            .iter()
+            .any(|path| last_is(path, "Deserialize"))
 }
 
 fn catch_all_ident(item: &ItemEnum) -> Ident {

@@ -43,16 +43,17 @@ pub enum CodegenError {
 
     /// The JSON is well formed but is not an OpenAPI 3.0 document this crate can read.
     #[error(
-        "{source_name}:{line}:{column}: not a valid OpenAPI 3.0 document at `{json_path}`: {message}"
+        "{source_name}{}: not a valid OpenAPI 3.0 document at `{json_path}`: {message}",
+        position(*line, *column)
     )]
     Document {
         /// Name of the document, as given to `generate`.
         source_name: String,
         /// Where in the document the problem is, as a dotted path (`paths./rooms.get.responses`).
         json_path: String,
-        /// 1-based line near the problem (0 when unknown).
+        /// 1-based line of the problem (0 when only the JSON path is known).
         line: usize,
-        /// 1-based column near the problem (0 when unknown).
+        /// 1-based column of the problem (0 when only the JSON path is known).
         column: usize,
         /// What is wrong and, where possible, how to fix it.
         message: String,
@@ -83,4 +84,13 @@ pub enum CodegenError {
         /// What was unexpected.
         message: String,
     },
+}
+
+/// `:line:column`, or nothing when the position is unknown.
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{column}")
+    }
 }

@@ -152,11 +152,18 @@ pub fn list_operations(
     })
 }
 
-fn list_impl(op: &OperationFacts, types: &[Item], builders: &[Item]) -> Result<TokenStream, String> {
+fn list_impl(
+    op: &OperationFacts,
+    types: &[Item],
+    builders: &[Item],
+) -> Result<TokenStream, String> {
     let builder_name = op.builder_name();
     let context = |what: &str| format!("list operation `{}`: {what}", op.id);
-    let methods = builder_methods(builders, &builder_name)
-        .ok_or_else(|| context(&format!("no builder `{builder_name}` in the generated code")))?;
+    let methods = builder_methods(builders, &builder_name).ok_or_else(|| {
+        context(&format!(
+            "no builder `{builder_name}` in the generated code"
+        ))
+    })?;
     let page_number = format_ident!("{}", progenitor_ident("page[number]", Case::Snake));
     let page_size = format_ident!("{}", progenitor_ident("page[size]", Case::Snake));
     for setter in [&page_number, &page_size] {
@@ -170,7 +177,8 @@ fn list_impl(op: &OperationFacts, types: &[Item], builders: &[Item]) -> Result<T
         .ok_or_else(|| context("builder has no `send` method"))?;
     let (response_ty, error_ty) =
         send_types(send).ok_or_else(|| context("unexpected `send` signature"))?;
-    let response_name = last_ident(&response_ty).ok_or_else(|| context("response is not a named type"))?;
+    let response_name =
+        last_ident(&response_ty).ok_or_else(|| context("response is not a named type"))?;
     let fields = struct_fields(types, &response_name)
         .ok_or_else(|| context(&format!("no struct `{response_name}` in `types`")))?;
     let data_ty = fields
@@ -187,14 +195,18 @@ fn list_impl(op: &OperationFacts, types: &[Item], builders: &[Item]) -> Result<T
     let (item_ty, data_expr) = match generic_of(&data_ty, "Vec") {
         Some(item) => (item, quote!(response.data)),
         None => {
-            let vec = generic_of(&data_ty, "Option").ok_or_else(|| context("`data` is not a list"))?;
+            let vec =
+                generic_of(&data_ty, "Option").ok_or_else(|| context("`data` is not a list"))?;
             let item = generic_of(&vec, "Vec").ok_or_else(|| context("`data` is not a list"))?;
             (item, quote!(response.data.unwrap_or_default()))
         }
     };
     let (meta_inner, meta_expr) = match generic_of(&meta_ty, "Option") {
         Some(inner) => (inner, quote!(response.meta)),
-        None => (meta_ty.clone(), quote!(::std::option::Option::Some(response.meta))),
+        None => (
+            meta_ty.clone(),
+            quote!(::std::option::Option::Some(response.meta)),
+        ),
     };
     let item_ty = qualify(item_ty, types);
     let meta_inner = qualify(meta_inner, types);
@@ -235,7 +247,9 @@ fn list_impl(op: &OperationFacts, types: &[Item], builders: &[Item]) -> Result<T
 /// Items of the top-level module `name`.
 pub fn module_items<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
     items.iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == name => module.content.as_ref().map(|(_, items)| items.as_slice()),
+        Item::Mod(module) if module.ident == name => {
+            module.content.as_ref().map(|(_, items)| items.as_slice())
+        }
         _ => None,
     })
 }
@@ -321,7 +335,9 @@ fn qualify(mut ty: Type, types: &[Item]) -> Type {
             if node.qself.is_some() || node.path.leading_colon.is_some() {
                 return;
             }
-            let Some(first) = node.path.segments.first() else { return };
+            let Some(first) = node.path.segments.first() else {
+                return;
+            };
             let declared = self.0.iter().any(|item| match item {
                 Item::Struct(s) => s.ident == first.ident,
                 Item::Enum(e) => e.ident == first.ident,
@@ -342,5 +358,10 @@ fn qualify(mut ty: Type, types: &[Item]) -> Type {
 pub fn parse_items(tokens: TokenStream) -> Result<Vec<Item>, String> {
     syn::parse2::<syn::File>(tokens.clone())
         .map(|file| file.items)
-        .map_err(|e| format!("generated extra items do not parse ({e}): {}", tokens.into_token_stream()))
+        .map_err(|e| {
+            format!(
+                "generated extra items do not parse ({e}): {}",
+                tokens.into_token_stream()
+            )
+        })
 }

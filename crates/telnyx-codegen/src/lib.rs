@@ -41,8 +41,8 @@
 
 #![warn(missing_docs)]
 
-mod document;
 mod docs;
+mod document;
 mod enums;
 mod error;
 mod extras;
@@ -127,7 +127,7 @@ pub fn generate(
         .map_err(internal)?;
     file.items.extend(table);
     file.items.extend(lists);
-    docs::fill_missing_docs(&mut file.items, &operations);
+    docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
     let client = render(&file, source_name);
 
     let mock = if options.mock {
@@ -142,7 +142,7 @@ pub fn generate(
         )?;
         let mut file: syn::File = syn::parse2(tokens)
             .map_err(|e| internal(format!("progenitor's mock output does not parse: {e}")))?;
-        docs::fill_missing_docs(&mut file.items, &operations);
+        docs::fill_missing_docs(&mut file.items, &operations, docs::File::Mock);
         Some(render(&file, source_name))
     } else {
         None

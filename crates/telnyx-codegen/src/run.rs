@@ -6,8 +6,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use openapiv3::{OpenAPI, Paths, ReferenceOr};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::document::OperationFacts;
 use crate::error::{CodegenError, OperationRef};
@@ -69,7 +69,14 @@ pub fn run(
         Ok(tokens) => return Ok(tokens),
         Err(message) => message,
     };
-    let operation = find_culprit(document, operations, settings, output);
+    // A failure without any operation (version, component schemas) is the document's; only
+    // otherwise look for the operation that causes it.
+    let mut without_paths = document.clone();
+    without_paths.paths = Paths::default();
+    let operation = match run_once(&without_paths, settings, output) {
+        Ok(_) => find_culprit(document, operations, settings, output),
+        Err(_) => None,
+    };
     let message = match &operation {
         Some((_, own_message)) => own_message.clone(),
         None => message,
@@ -81,13 +88,18 @@ pub fn run(
     })
 }
 
-/// Adds a hint to progenitor messages whose cause is not obvious.
+/// Puts a progenitor message on one bounded line (some embed multi-line `Debug` dumps of the
+/// offending item) and adds a hint where the cause is not obvious.
 fn explain(message: &str) -> String {
-    if message.contains("invalid version") {
-        format!("{message} (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")")
-    } else {
-        message.to_owned()
+    const LIMIT: usize = 400;
+    let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > LIMIT {
+        line = line.chars().take(LIMIT).collect::<String>() + " …";
     }
+    if line.contains("invalid version") {
+        line.push_str(" (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")");
+    }
+    line
 }
 
 /// Generates each operation alone (with all components) and returns the first that fails.
@@ -153,7 +165,7 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             if CAPTURING.with(Cell::get) {
                 let location = info
                     .location()
-                    .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                    .map(|l| format!(" (at {}:{})", short_path(l.file()), l.line()))
                     .unwrap_or_default();
                 let text = payload_text(info.payload());
                 LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{text}{location}")));
@@ -170,6 +182,13 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .with(|last| last.borrow_mut().take())
             .unwrap_or_else(|| payload_text(payload.as_ref()))
     })
+}
+
+/// The last three components of a source path (`typify-impl-0.8.0/src/convert.rs`), enough to
+/// find it without the local cargo registry prefix.
+fn short_path(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    parts[parts.len().saturating_sub(3)..].join("/")
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -323,8 +323,8 @@ mod tests {
     #[test]
     fn environment_id_goes_after_the_name() {
         let realm = realm();
-        let group = ChannelUri::in_environment(&realm, "lobby", "env1", ChannelKind::Group)
-            .expect("valid");
+        let group =
+            ChannelUri::in_environment(&realm, "lobby", "env1", ChannelKind::Group).expect("valid");
         assert_eq!(
             group.as_str(),
             "sip:confctl-g-blindmelon-AppName-dev.lobby.env1@tla.vivox.com"

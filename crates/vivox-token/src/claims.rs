@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Serialize;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::action::Action;
 use crate::error::VerifyError;
@@ -41,9 +41,10 @@ impl Claims {
     /// Parses and checks a JSON payload: claims may come in any order, each at
     /// most once, and must be exactly those the action takes.
     pub(crate) fn from_json(payload: &[u8]) -> Result<Claims, VerifyError> {
-        let raw: RawClaims = serde_json::from_slice(payload).map_err(|error| VerifyError::BadJson {
-            detail: error.to_string(),
-        })?;
+        let raw: RawClaims =
+            serde_json::from_slice(payload).map_err(|error| VerifyError::BadJson {
+                detail: error.to_string(),
+            })?;
         raw.into_claims()
     }
 }
@@ -242,7 +243,9 @@ mod tests {
             parse(r#"{"iss":"i","vxa":"mute","vxi":1,"exp":2,"f":"u","t":"c","admin":true}"#),
             Err(VerifyError::UnexpectedClaim { claim, .. }) if claim == "admin"
         ));
-        assert!(parse(r#"{"iss":"i","vxa":"mute","vxi":1,"exp":2,"f":"u","t":"c","sub":"s"}"#).is_ok());
+        assert!(
+            parse(r#"{"iss":"i","vxa":"mute","vxi":1,"exp":2,"f":"u","t":"c","sub":"s"}"#).is_ok()
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::action::Action;
 use crate::codes;
+use crate::realm::Realm;
 
 /// Which piece of input a validation error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,9 +76,7 @@ pub enum PositionalError {
     #[error("rolloff must be a finite number of 0.0 or more (the default is 1.0)")]
     RolloffNotFinite,
     /// The audio fade model number was not 1, 2 or 3.
-    #[error(
-        "audio fade model {model} is unknown; use 1 (inverse), 2 (linear) or 3 (exponential)"
-    )]
+    #[error("audio fade model {model} is unknown; use 1 (inverse), 2 (linear) or 3 (exponential)")]
     UnknownModel {
         /// The model number given.
         model: u8,
@@ -154,9 +153,7 @@ pub enum InputError {
         reason: &'static str,
     },
     /// The signing key is empty.
-    #[error(
-        "the signing key is empty; give the token signing key from the Vivox developer portal"
-    )]
+    #[error("the signing key is empty; give the token signing key from the Vivox developer portal")]
     EmptyKey,
     /// A positional channel property is out of range.
     #[error("invalid positional channel properties: {0}")]
@@ -169,22 +166,22 @@ pub enum InputError {
 pub enum MintError {
     /// A URI in the grant was built for another issuer or domain than the signer's.
     #[error(
-        "the {role} URI {uri:?} belongs to issuer {found_issuer:?} at {found_domain:?}, but this \
-         signer signs for issuer {issuer:?} at {domain:?}; build the URI from the signer's realm"
+        "the {role} URI {uri:?} belongs to issuer {:?} at {:?}, but this signer signs for \
+         issuer {:?} at {:?}; build the URI from the signer's realm",
+        .found.issuer().as_str(),
+        .found.domain().as_str(),
+        .expected.issuer().as_str(),
+        .expected.domain().as_str()
     )]
     RealmMismatch {
         /// Which claim the URI was for (`"f"`, `"t"` or `"sub"`).
         role: &'static str,
         /// The URI.
         uri: String,
-        /// The URI's issuer.
-        found_issuer: String,
-        /// The URI's domain.
-        found_domain: String,
-        /// The signer's issuer.
-        issuer: String,
-        /// The signer's domain.
-        domain: String,
+        /// The realm the URI was built in.
+        found: Realm,
+        /// The signer's realm.
+        expected: Realm,
     },
 }
 

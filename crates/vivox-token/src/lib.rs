@@ -202,6 +202,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 mod action;
 mod channel;
 mod claims;

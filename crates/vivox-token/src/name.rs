@@ -122,7 +122,9 @@ mod tests {
             ("%%41", 0),
         ] {
             match check(value) {
-                Err(InputError::BadPercentEscape { index, .. }) => assert_eq!(index, at, "{value:?}"),
+                Err(InputError::BadPercentEscape { index, .. }) => {
+                    assert_eq!(index, at, "{value:?}")
+                }
                 other => panic!("{value:?}: {other:?}"),
             }
         }

@@ -129,7 +129,10 @@ fn host_name_problem(domain: &str) -> Option<&'static str> {
         if label.len() > 63 {
             return Some("a label is longer than 63 bytes");
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             return Some("labels may use only 0-9 A-Z a-z and -");
         }
         if label.starts_with('-') || label.ends_with('-') {
@@ -288,7 +291,10 @@ mod tests {
         assert!(Issuer::new("i".repeat(MAX_ISSUER_LEN)).is_ok());
         assert!(matches!(
             Issuer::new("i".repeat(MAX_ISSUER_LEN + 1)),
-            Err(InputError::TooLong { max: MAX_ISSUER_LEN, .. })
+            Err(InputError::TooLong {
+                max: MAX_ISSUER_LEN,
+                ..
+            })
         ));
     }
 

@@ -1,5 +1,6 @@
 //! Minting tokens: a signer holds the realm, the keyed HMAC state, the clock and the `vxi` source.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,12 @@ use crate::payload::{payload_capacity, write_payload};
 use crate::realm::Realm;
 use crate::token::{Token, encode_signed};
 use crate::vxi::VxiCounter;
+
+thread_local! {
+    /// The JSON payload of the token being minted, kept per thread so minting
+    /// does not allocate for it each time.
+    static PAYLOAD_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// How long a token lives by default: Vivox recommends now + 90 s.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(90);
@@ -143,9 +150,20 @@ impl Signer {
         self.check_realm(grant)?;
         let (vxi, expires_at) = self.stamp(options);
         let issuer = self.realm.issuer().as_str();
-        let mut payload = Vec::with_capacity(payload_capacity(issuer, grant));
-        write_payload(&mut payload, issuer, grant, vxi, expires_at);
-        encode_signed(&self.mac, &payload, out);
+        PAYLOAD_BUFFER.with(|buffer| {
+            // Nothing called while the buffer is borrowed mints again, but
+            // fall back to a fresh buffer rather than panic if that changes.
+            let mut fresh = Vec::new();
+            let mut guard = buffer.try_borrow_mut();
+            let payload = match guard.as_deref_mut() {
+                Ok(reused) => reused,
+                Err(_) => &mut fresh,
+            };
+            payload.clear();
+            payload.reserve(payload_capacity(issuer, grant));
+            write_payload(payload, issuer, grant, vxi, expires_at);
+            encode_signed(&self.mac, payload, out);
+        });
         Ok(())
     }
 
@@ -176,10 +194,8 @@ impl Signer {
                 return Err(MintError::RealmMismatch {
                     role,
                     uri: uri.to_owned(),
-                    found_issuer: realm.issuer().to_string(),
-                    found_domain: realm.domain().to_string(),
-                    issuer: self.realm.issuer().to_string(),
-                    domain: self.realm.domain().to_string(),
+                    found: realm.clone(),
+                    expected: self.realm.clone(),
                 });
             }
         }
@@ -226,6 +242,14 @@ mod tests {
     }
 
     #[test]
+    fn signers_and_verifiers_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Signer>();
+        shareable::<crate::verify::Verifier>();
+        shareable::<VxiCounter>();
+    }
+
+    #[test]
     fn exp_is_now_plus_ninety_seconds_by_default() {
         let realm = realm();
         let user = realm.user("beef").expect("valid");
@@ -259,7 +283,10 @@ mod tests {
                 decode_unverified(token.as_str()).expect("decodes").vxi
             })
             .collect();
-        assert_eq!(vxis, [NOW * 1_000_000, NOW * 1_000_000 + 1, NOW * 1_000_000 + 2]);
+        assert_eq!(
+            vxis,
+            [NOW * 1_000_000, NOW * 1_000_000 + 1, NOW * 1_000_000 + 2]
+        );
     }
 
     #[test]
@@ -308,9 +335,11 @@ mod tests {
         let channel = ours.channel("lobby", ChannelKind::Group).expect("valid");
         let signer = signer(&ours);
         match signer.mint(&Grant::join(&user, &channel)) {
-            Err(MintError::RealmMismatch { role, found_issuer, .. }) => {
+            Err(error @ MintError::RealmMismatch { role, .. }) => {
                 assert_eq!(role, "f");
-                assert_eq!(found_issuer, "someone-else");
+                let message = error.to_string();
+                assert!(message.contains("\"someone-else\""), "{message}");
+                assert!(message.contains("\"blindmelon-AppName-dev\""), "{message}");
             }
             other => panic!("{other:?}"),
         }
@@ -343,7 +372,9 @@ mod tests {
             .expect("mints");
         assert_eq!(out, first);
         assert_eq!(
-            signer.mint_with(&Grant::login(&user), options).map(String::from),
+            signer
+                .mint_with(&Grant::login(&user), options)
+                .map(String::from),
             Ok(first)
         );
     }

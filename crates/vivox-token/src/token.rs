@@ -68,7 +68,11 @@ pub(crate) fn encode_signed(mac: &HmacSha256, payload: &[u8], out: &mut String) 
     out.push('.');
     URL_SAFE_NO_PAD.encode_append(payload, out);
     // The signing input is exactly what has been written so far.
-    let signature = mac.clone().chain_update(out.as_bytes()).finalize().into_bytes();
+    let signature = mac
+        .clone()
+        .chain_update(out.as_bytes())
+        .finalize()
+        .into_bytes();
     out.push('.');
     URL_SAFE_NO_PAD.encode_append(signature.as_slice(), out);
 }

@@ -68,11 +68,9 @@ fn split(token: &[u8]) -> Result<RawToken<'_>, VerifyError> {
     }
     let signature = decode_part(TokenPart::Signature, signature)?;
     let signature: [u8; SIGNATURE_LEN] =
-        signature
-            .try_into()
-            .map_err(|_| VerifyError::Malformed {
-                reason: "the signature is not 32 bytes, the length of an HMAC-SHA256",
-            })?;
+        signature.try_into().map_err(|_| VerifyError::Malformed {
+            reason: "the signature is not 32 bytes, the length of an HMAC-SHA256",
+        })?;
     let payload_decoded = decode_part(TokenPart::Payload, payload)?;
     let signing_input = &token[..header.len() + 1 + payload.len()];
     Ok(RawToken {
@@ -164,13 +162,13 @@ impl Verifier {
             return Err(VerifyError::BadSignature);
         }
         let claims = Claims::from_json(&raw.payload)?;
-        if let Some(expected) = &self.issuer {
-            if claims.issuer != expected.as_str() {
-                return Err(VerifyError::IssuerMismatch {
-                    expected: expected.to_string(),
-                    found: claims.issuer,
-                });
-            }
+        if let Some(expected) = &self.issuer
+            && claims.issuer != expected.as_str()
+        {
+            return Err(VerifyError::IssuerMismatch {
+                expected: expected.to_string(),
+                found: claims.issuer,
+            });
         }
         let now = self.clock.since_unix_epoch().as_secs();
         let leeway_secs = self.leeway.as_secs();
@@ -188,7 +186,11 @@ impl Verifier {
     /// how much of the signature matched nor which key did.
     fn signature_matches(&self, signing_input: &[u8], signature: &[u8; SIGNATURE_LEN]) -> bool {
         let expected = |mac: &HmacSha256| -> Choice {
-            let tag = mac.clone().chain_update(signing_input).finalize().into_bytes();
+            let tag = mac
+                .clone()
+                .chain_update(signing_input)
+                .finalize()
+                .into_bytes();
             tag.as_slice().ct_eq(signature.as_slice())
         };
         let mut matched = expected(&self.primary);
@@ -202,7 +204,10 @@ impl Verifier {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("keys", &format_args!("<{} redacted>", 1 + usize::from(self.secondary.is_some())))
+            .field(
+                "keys",
+                &format_args!("<{} redacted>", 1 + usize::from(self.secondary.is_some())),
+            )
             .field("leeway", &self.leeway)
             .field("issuer", &self.issuer)
             .field("clock", &self.clock)
@@ -269,7 +274,7 @@ mod tests {
     fn accepts_bytes_and_strings() {
         let verifier = verifier_at(EXP - 1);
         assert!(verifier.verify(LOGIN.as_bytes()).is_ok());
-        assert!(verifier.verify(LOGIN.to_owned()).is_ok());
+        assert!(verifier.verify(String::from(LOGIN)).is_ok());
     }
 
     #[test]
@@ -310,11 +315,26 @@ mod tests {
         let (payload, signature) = rest.split_once('.').expect("has dots");
         let cases = [
             (format!("e3=.{payload}.{signature}"), TokenPart::Header),
-            (format!("{header}.{payload}+.{signature}"), TokenPart::Payload),
-            (format!("{header}.{payload}=.{signature}"), TokenPart::Payload),
-            (format!("{header}.{payload}.{signature}="), TokenPart::Signature),
-            (format!("{header}.{payload}.{signature}/"), TokenPart::Signature),
-            (format!("{header}.{payload} .{signature}"), TokenPart::Payload),
+            (
+                format!("{header}.{payload}+.{signature}"),
+                TokenPart::Payload,
+            ),
+            (
+                format!("{header}.{payload}=.{signature}"),
+                TokenPart::Payload,
+            ),
+            (
+                format!("{header}.{payload}.{signature}="),
+                TokenPart::Signature,
+            ),
+            (
+                format!("{header}.{payload}.{signature}/"),
+                TokenPart::Signature,
+            ),
+            (
+                format!("{header}.{payload} .{signature}"),
+                TokenPart::Payload,
+            ),
         ];
         for (token, expected) in cases {
             match verifier.verify(&token) {
@@ -367,7 +387,10 @@ mod tests {
         let (_, signature) = rest.split_once('.').expect("has dots");
         let other = b64(br#"{"iss":"blindmelon-AppName-dev","vxa":"login","vxi":933001,"exp":1600349400,"f":"sip:.blindmelon-AppName-dev.jerky.@tla.vivox.com"}"#);
         let token = format!("{header}.{other}.{signature}");
-        assert_eq!(verifier_at(EXP - 1).verify(&token), Err(VerifyError::BadSignature));
+        assert_eq!(
+            verifier_at(EXP - 1).verify(&token),
+            Err(VerifyError::BadSignature)
+        );
         // Decoding without verification still reads it.
         assert_eq!(decode_unverified(&token).map(|c| c.vxi), Ok(933_001));
     }
@@ -414,15 +437,17 @@ mod tests {
         let lenient = verifier_at(EXP + 30).with_leeway(Duration::from_secs(30));
         assert!(matches!(
             lenient.verify(LOGIN),
-            Err(VerifyError::Expired { leeway_secs: 30, .. })
+            Err(VerifyError::Expired {
+                leeway_secs: 30,
+                ..
+            })
         ));
     }
 
     #[test]
     fn issuer_is_checked_only_when_expected() {
-        let expect = |issuer: &str| {
-            verifier_at(EXP - 1).expect_issuer(Issuer::new(issuer).expect("valid"))
-        };
+        let expect =
+            |issuer: &str| verifier_at(EXP - 1).expect_issuer(Issuer::new(issuer).expect("valid"));
         assert!(expect("blindmelon-AppName-dev").verify(LOGIN).is_ok());
         let error = expect("someone-else").verify(LOGIN).unwrap_err();
         assert_eq!(
@@ -432,7 +457,10 @@ mod tests {
                 found: "blindmelon-AppName-dev".to_owned()
             }
         );
-        assert_eq!(error.vivox_error_code(), Some(crate::codes::ISSUER_MISMATCH));
+        assert_eq!(
+            error.vivox_error_code(),
+            Some(crate::codes::ISSUER_MISMATCH)
+        );
     }
 
     #[test]
@@ -518,7 +546,9 @@ mod tests {
             },
         ];
         for error in errors {
-            let code = error.vivox_error_code().expect("every variant maps to a code");
+            let code = error
+                .vivox_error_code()
+                .expect("every variant maps to a code");
             assert!(crate::codes::describe(code).is_some());
             let message = error.to_string();
             assert!(message.len() > 30, "{message}");

@@ -26,7 +26,12 @@ fn bare() -> Command {
 /// The command with the example issuer and domain.
 fn cli() -> Command {
     let mut command = bare();
-    command.args(["--issuer", "blindmelon-AppName-dev", "--domain", "tla.vivox.com"]);
+    command.args([
+        "--issuer",
+        "blindmelon-AppName-dev",
+        "--domain",
+        "tla.vivox.com",
+    ]);
     command
 }
 
@@ -44,13 +49,28 @@ fn token_line(token: &str) -> String {
 #[test]
 fn mints_the_worked_examples_alone_on_stdout() {
     minting("665000")
-        .args(["kick", "--user", "beef", "--target", "jerky", "--channel", "testchannel"])
+        .args([
+            "kick",
+            "--user",
+            "beef",
+            "--target",
+            "jerky",
+            "--channel",
+            "testchannel",
+        ])
         .assert()
         .success()
         .stdout(token_line(USER_KICK))
         .stderr("");
     minting("8000")
-        .args(["kick", "--admin", "--target", "jerky", "--channel", "testchannel"])
+        .args([
+            "kick",
+            "--admin",
+            "--target",
+            "jerky",
+            "--channel",
+            "testchannel",
+        ])
         .assert()
         .success()
         .stdout(token_line(ADMIN_KICK));
@@ -123,7 +143,14 @@ fn mints_every_other_action() {
 fn presenter_mode_has_the_presenter_as_subject() {
     let output = minting("7")
         .args([
-            "mute", "--user", "beef", "--all", "--except", "jerky", "--channel", "testchannel",
+            "mute",
+            "--user",
+            "beef",
+            "--all",
+            "--except",
+            "jerky",
+            "--channel",
+            "testchannel",
         ])
         .output()
         .expect("runs");
@@ -142,7 +169,9 @@ fn presenter_mode_has_the_presenter_as_subject() {
 #[test]
 fn global_options_are_accepted_after_the_subcommand_too() {
     cli()
-        .args(["login", "--user", "jerky", "--key", KEY, "--vxi", "933000", "--exp", EXP])
+        .args([
+            "login", "--user", "jerky", "--key", KEY, "--vxi", "933000", "--exp", EXP,
+        ])
         .assert()
         .success()
         .stdout(token_line(LOGIN));
@@ -260,7 +289,10 @@ fn missing_settings_are_usage_errors() {
 fn invalid_names_are_usage_errors_that_never_show_the_key() {
     let secret = "my-very-secret-signing-key";
     for (args, needle) in [
-        (vec!["login", "--user", "bad name"], "--user: the user name \"bad name\""),
+        (
+            vec!["login", "--user", "bad name"],
+            "--user: the user name \"bad name\"",
+        ),
         (vec!["login", "--user", ""], "user name is empty"),
         (vec!["login", "--user", "a%2f"], "UPPERCASE"),
         (
@@ -272,7 +304,15 @@ fn invalid_names_are_usage_errors_that_never_show_the_key() {
             "--target:",
         ),
         (
-            vec!["mute", "--admin", "--all", "--except", "x@y", "--channel", "c"],
+            vec![
+                "mute",
+                "--admin",
+                "--all",
+                "--except",
+                "x@y",
+                "--channel",
+                "c",
+            ],
             "--except:",
         ),
     ] {
@@ -325,20 +365,47 @@ fn invalid_kick_combinations_are_refused() {
             "only the admin can kick a user off the server",
         ),
         (
-            vec!["kick", "--user", "beef", "--admin", "--target", "j", "--server"],
+            vec![
+                "kick", "--user", "beef", "--admin", "--target", "j", "--server",
+            ],
             "cannot be used with",
         ),
         (
-            vec!["kick", "--admin", "--target", "j", "--server", "--channel", "c"],
+            vec![
+                "kick",
+                "--admin",
+                "--target",
+                "j",
+                "--server",
+                "--channel",
+                "c",
+            ],
             "cannot be used with",
         ),
         (
-            vec!["kick", "--admin", "--target", "j", "--server", "--channel-type", "echo"],
+            vec![
+                "kick",
+                "--admin",
+                "--target",
+                "j",
+                "--server",
+                "--channel-type",
+                "echo",
+            ],
             "cannot be used with",
         ),
         (vec!["kick", "--admin", "--target", "j"], "required"),
         (
-            vec!["mute", "--admin", "--target", "j", "--except", "k", "--channel", "c"],
+            vec![
+                "mute",
+                "--admin",
+                "--target",
+                "j",
+                "--except",
+                "k",
+                "--channel",
+                "c",
+            ],
             "cannot be used with",
         ),
         (
@@ -464,11 +531,29 @@ fn verify_rejections_exit_1_with_the_reason() {
         .stderr(predicate::str::contains("expired"))
         .stderr(predicate::str::contains("20121"));
     cli()
-        .args(["--key", KEY, "verify", LOGIN, "--now", "1600349400", "--leeway", "10"])
+        .args([
+            "--key",
+            KEY,
+            "verify",
+            LOGIN,
+            "--now",
+            "1600349400",
+            "--leeway",
+            "10",
+        ])
         .assert()
         .success();
     bare()
-        .args(["--key", KEY, "--issuer", "other-issuer", "verify", LOGIN, "--now", "0"])
+        .args([
+            "--key",
+            KEY,
+            "--issuer",
+            "other-issuer",
+            "verify",
+            LOGIN,
+            "--now",
+            "0",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("20128"));
@@ -502,8 +587,14 @@ fn verify_refuses_minting_options() {
 #[test]
 fn clap_usage_errors_exit_2_and_help_exits_0() {
     cli().arg("frobnicate").assert().code(2).stdout("");
-    cli().args(["--exp", "1", "--ttl", "2", "login", "--user", "a"]).assert().code(2);
-    cli().args(["--vxi", "-5", "login", "--user", "a"]).assert().code(2);
+    cli()
+        .args(["--exp", "1", "--ttl", "2", "login", "--user", "a"])
+        .assert()
+        .code(2);
+    cli()
+        .args(["--vxi", "-5", "login", "--user", "a"])
+        .assert()
+        .code(2);
     Command::cargo_bin("vivox-token")
         .expect("binary is built")
         .env("VIVOX_KEY", "env-secret-value")
@@ -517,7 +608,9 @@ fn clap_usage_errors_exit_2_and_help_exits_0() {
 #[test]
 fn ttl_sets_the_expiry() {
     let output = cli()
-        .args(["--key", KEY, "--ttl", "600", "--vxi", "1", "login", "--user", "a"])
+        .args([
+            "--key", KEY, "--ttl", "600", "--vxi", "1", "login", "--user", "a",
+        ])
         .output()
         .expect("runs");
     assert!(output.status.success());
@@ -527,12 +620,14 @@ fn ttl_sets_the_expiry() {
         .output()
         .expect("runs");
     assert!(verified.status.success());
-    let claims: serde_json::Value =
-        serde_json::from_slice(&verified.stdout).expect("JSON claims");
+    let claims: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON claims");
     let exp = claims["exp"].as_u64().expect("exp is a number");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
         .as_secs();
-    assert!((now + 590..=now + 610).contains(&exp), "exp {exp}, now {now}");
+    assert!(
+        (now + 590..=now + 610).contains(&exp),
+        "exp {exp}, now {now}"
+    );
 }

@@ -14,8 +14,8 @@ use vivox_token::{
 const NAME: &str = "([0-9A-Za-z!()+.=_~-]|%[0-9A-F]{2}){1,12}";
 
 fn channel_kind() -> impl Strategy<Value = ChannelKind> {
-    let positional = (1u32..10_000, 0.0f64..1_000.0, 1u8..=3).prop_flat_map(
-        |(max_range, rolloff, model)| {
+    let positional =
+        (1u32..10_000, 0.0f64..1_000.0, 1u8..=3).prop_flat_map(|(max_range, rolloff, model)| {
             (0..=max_range).prop_map(move |clamping| {
                 let model = AudioFadeModel::try_from(model).expect("1..=3 is valid");
                 ChannelKind::Positional(
@@ -23,8 +23,7 @@ fn channel_kind() -> impl Strategy<Value = ChannelKind> {
                         .expect("generated in range"),
                 )
             })
-        },
-    );
+        });
     prop_oneof![
         Just(ChannelKind::Group),
         Just(ChannelKind::Echo),
@@ -130,7 +129,10 @@ fn mint(case: &Case) -> (String, Built) {
         _ => Grant::transcription(a, c),
     };
     let token = signer
-        .mint_with(&grant, MintOptions::new().vxi(case.vxi).expires_at(case.exp))
+        .mint_with(
+            &grant,
+            MintOptions::new().vxi(case.vxi).expires_at(case.exp),
+        )
         .expect("same realm")
         .into_string();
     (token, built)

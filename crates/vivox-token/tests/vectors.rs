@@ -54,7 +54,11 @@ fn payload_of(token: &str) -> String {
 fn user_kicks_user_from_channel() {
     let f = fixture();
     assert_eq!(
-        mint(&f.signer, &Grant::kick(&f.beef, &f.jerky, &f.channel), 665_000),
+        mint(
+            &f.signer,
+            &Grant::kick(&f.beef, &f.jerky, &f.channel),
+            665_000
+        ),
         "e30.eyJ2eGkiOjY2NTAwMCwic3ViIjoic2lwOi5ibGluZG1lbG9uLUFwcE5hbWUtZGV2Lmplcmt5LkB0bGEudml2b3guY29tIiwiZiI6InNpcDouYmxpbmRtZWxvbi1BcHBOYW1lLWRldi5iZWVmLkB0bGEudml2b3guY29tIiwiaXNzIjoiYmxpbmRtZWxvbi1BcHBOYW1lLWRldiIsInZ4YSI6ImtpY2siLCJ0Ijoic2lwOmNvbmZjdGwtZy1ibGluZG1lbG9uLUFwcE5hbWUtZGV2LnRlc3RjaGFubmVsQHRsYS52aXZveC5jb20iLCJleHAiOjE2MDAzNDk0MDB9.kKnWD3smth6KUuRaY11O-yqAbXy2L2wDZeIoDK_098c"
     );
 }
@@ -117,7 +121,11 @@ fn admin_removes_everyone_from_channel() {
     let f = fixture();
     let admin = f.realm.admin();
     assert_eq!(
-        mint(&f.signer, &Grant::kick_everyone(&admin, &f.channel), 729_614),
+        mint(
+            &f.signer,
+            &Grant::kick_everyone(&admin, &f.channel),
+            729_614
+        ),
         "e30.eyJ2eGkiOjcyOTYxNCwiZiI6InNpcDpibGluZG1lbG9uLUFwcE5hbWUtZGV2LUFkbWluQHRsYS52aXZveC5jb20iLCJpc3MiOiJibGluZG1lbG9uLUFwcE5hbWUtZGV2IiwidnhhIjoia2ljayIsInQiOiJzaXA6Y29uZmN0bC1nLWJsaW5kbWVsb24tQXBwTmFtZS1kZXYudGVzdGNoYW5uZWxAdGxhLnZpdm94LmNvbSIsImV4cCI6MTYwMDM0OTQwMH0.bvNDTcXIHRpckAiFzy3wPiwgYGks4E9_WuEA5HMGpGE"
     );
 }
@@ -126,7 +134,11 @@ fn admin_removes_everyone_from_channel() {
 fn user_mutes_user() {
     let f = fixture();
     assert_eq!(
-        mint(&f.signer, &Grant::mute(&f.beef, &f.jerky, &f.channel), 123_456),
+        mint(
+            &f.signer,
+            &Grant::mute(&f.beef, &f.jerky, &f.channel),
+            123_456
+        ),
         "e30.eyJ2eGkiOjEyMzQ1Niwic3ViIjoic2lwOi5ibGluZG1lbG9uLUFwcE5hbWUtZGV2Lmplcmt5LkB0bGEudml2b3guY29tIiwiZiI6InNpcDouYmxpbmRtZWxvbi1BcHBOYW1lLWRldi5iZWVmLkB0bGEudml2b3guY29tIiwiaXNzIjoiYmxpbmRtZWxvbi1BcHBOYW1lLWRldiIsInZ4YSI6Im11dGUiLCJ0Ijoic2lwOmNvbmZjdGwtZy1ibGluZG1lbG9uLUFwcE5hbWUtZGV2LnRlc3RjaGFubmVsQHRsYS52aXZveC5jb20iLCJleHAiOjE2MDAzNDk0MDB9.vM9zkCXTORjgv8w7eiMHHHkc4DumTwR_-I06y4SnpHA"
     );
 }
@@ -136,7 +148,11 @@ fn admin_mutes_user() {
     let f = fixture();
     let admin = f.realm.admin();
     assert_eq!(
-        mint(&f.signer, &Grant::mute(&admin, &f.jerky, &f.channel), 654_321),
+        mint(
+            &f.signer,
+            &Grant::mute(&admin, &f.jerky, &f.channel),
+            654_321
+        ),
         "e30.eyJ2eGkiOjY1NDMyMSwic3ViIjoic2lwOi5ibGluZG1lbG9uLUFwcE5hbWUtZGV2Lmplcmt5LkB0bGEudml2b3guY29tIiwiZiI6InNpcDpibGluZG1lbG9uLUFwcE5hbWUtZGV2LUFkbWluQHRsYS52aXZveC5jb20iLCJpc3MiOiJibGluZG1lbG9uLUFwcE5hbWUtZGV2IiwidnhhIjoibXV0ZSIsInQiOiJzaXA6Y29uZmN0bC1nLWJsaW5kbWVsb24tQXBwTmFtZS1kZXYudGVzdGNoYW5uZWxAdGxhLnZpdm94LmNvbSIsImV4cCI6MTYwMDM0OTQwMH0.ix0mFGS1XDXCBXH044f6B2JxutExbH2hZjGqZAwoHH8"
     );
 }
@@ -145,7 +161,11 @@ fn admin_mutes_user() {
 fn user_mutes_everyone() {
     let f = fixture();
     assert_eq!(
-        mint(&f.signer, &Grant::mute_everyone(&f.beef, &f.channel), 19_283),
+        mint(
+            &f.signer,
+            &Grant::mute_everyone(&f.beef, &f.channel),
+            19_283
+        ),
         "e30.eyJ2eGkiOjE5MjgzLCJmIjoic2lwOi5ibGluZG1lbG9uLUFwcE5hbWUtZGV2LmJlZWYuQHRsYS52aXZveC5jb20iLCJpc3MiOiJibGluZG1lbG9uLUFwcE5hbWUtZGV2IiwidnhhIjoibXV0ZSIsInQiOiJzaXA6Y29uZmN0bC1nLWJsaW5kbWVsb24tQXBwTmFtZS1kZXYudGVzdGNoYW5uZWxAdGxhLnZpdm94LmNvbSIsImV4cCI6MTYwMDM0OTQwMH0.fARLW2eX10ZbiIl_5WIg4bhPbYIhn2xfCcUNySfwBMs"
     );
 }
@@ -155,7 +175,11 @@ fn admin_mutes_everyone() {
     let f = fixture();
     let admin = f.realm.admin();
     assert_eq!(
-        mint(&f.signer, &Grant::mute_everyone(&admin, &f.channel), 825_647),
+        mint(
+            &f.signer,
+            &Grant::mute_everyone(&admin, &f.channel),
+            825_647
+        ),
         "e30.eyJ2eGkiOjgyNTY0NywiZiI6InNpcDpibGluZG1lbG9uLUFwcE5hbWUtZGV2LUFkbWluQHRsYS52aXZveC5jb20iLCJpc3MiOiJibGluZG1lbG9uLUFwcE5hbWUtZGV2IiwidnhhIjoibXV0ZSIsInQiOiJzaXA6Y29uZmN0bC1nLWJsaW5kbWVsb24tQXBwTmFtZS1kZXYudGVzdGNoYW5uZWxAdGxhLnZpdm94LmNvbSIsImV4cCI6MTYwMDM0OTQwMH0.zpyvlBbVAKatuCeELb0Q1PsCb4tg0yacneL_sYHIVaw"
     );
 }
@@ -164,7 +188,11 @@ fn admin_mutes_everyone() {
 fn transcription() {
     let f = fixture();
     assert_eq!(
-        mint(&f.signer, &Grant::transcription(&f.beef, &f.channel), 542_680),
+        mint(
+            &f.signer,
+            &Grant::transcription(&f.beef, &f.channel),
+            542_680
+        ),
         "e30.eyJ2eGkiOjU0MjY4MCwiZiI6InNpcDouYmxpbmRtZWxvbi1BcHBOYW1lLWRldi5iZWVmLkB0bGEudml2b3guY29tIiwiaXNzIjoiYmxpbmRtZWxvbi1BcHBOYW1lLWRldiIsInZ4YSI6InRyeG4iLCJ0Ijoic2lwOmNvbmZjdGwtZy1ibGluZG1lbG9uLUFwcE5hbWUtZGV2LnRlc3RjaGFubmVsQHRsYS52aXZveC5jb20iLCJleHAiOjE2MDAzNDk0MDB9.-A0w_fcPCZaG5NMksnbSrGSVXNNt25YqlRjcKcLkGnA"
     );
 }

@@ -173,6 +173,25 @@ pub fn null_branches(doc: &mut Value) -> usize {
     count
 }
 
+/// A schema of `type: "null"` (a property that is always null) → `enum: [null]`,
+/// `nullable: true`.
+///
+/// 3.0 has no `null` type; `openapiv3` keeps the unknown type and progenitor panics on it
+/// (`todo!("invalid type: null")`). `enum: [null]` admits exactly `null`, and progenitor maps
+/// it to JSON null.
+pub fn null_types(doc: &mut Value) -> usize {
+    let mut count = 0;
+    walk::schemas_mut(doc, &mut |_, schema| {
+        if schema.get("type") == Some(&json!("null")) {
+            schema.remove("type");
+            schema.insert("enum".into(), json!([null]));
+            schema.insert("nullable".into(), json!(true));
+            count += 1;
+        }
+    });
+    count
+}
+
 /// `nullable: true` beside a `$ref` → `allOf: [$ref], nullable: true`.
 ///
 /// In 3.0 a `$ref` object's siblings are ignored, so a nullable reference would silently
@@ -191,16 +210,23 @@ pub fn nullable_refs(doc: &mut Value) -> usize {
     count
 }
 
-/// A `default` equal to the schema's `const` → dropped.
+/// A `default` equal to the only value the schema admits (its `const`, or the single value of
+/// a one-value `enum`) → dropped.
 ///
 /// The schema admits exactly one value, so the default carries no information; typify turns a
-/// default into a `#[serde(default = …)]` attribute, which would make a required constant
-/// silently optional when deserializing. Dropping it keeps the constant required.
+/// default into a `#[serde(default = …)]` attribute and a generated default function, which
+/// would make a required constant silently optional when deserializing. Dropping it keeps the
+/// constant required and generates less code.
 pub fn const_defaults(doc: &mut Value) -> usize {
     let mut count = 0;
     walk::schemas_mut(doc, &mut |_, schema| {
-        if let (Some(constant), Some(default)) = (schema.get("const"), schema.get("default")) {
-            if constant == default {
+        let only = match (schema.get("const"), schema.get("enum")) {
+            (Some(constant), _) => Some(constant),
+            (None, Some(Value::Array(values))) if values.len() == 1 => values.first(),
+            _ => None,
+        };
+        if let (Some(only), Some(default)) = (only, schema.get("default")) {
+            if only == default {
                 schema.remove("default");
                 count += 1;
             }

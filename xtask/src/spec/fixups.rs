@@ -1125,6 +1125,105 @@ pub fn enum_variant_collisions(work: &mut Work) -> usize {
     count
 }
 
+/// Whether `value` is valid for `schema`, as far as typify checks defaults: type, `nullable`,
+/// `enum`, array items, object properties (known keys, required keys) and the branches of
+/// `allOf`/`oneOf`/`anyOf`.
+fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
+    let resolved = resolve(doc, schema);
+    let Some(map) = resolved.as_object() else {
+        return true;
+    };
+    if depth > 16 {
+        return true;
+    }
+    if let Some(Value::Array(parts)) = map.get("allOf") {
+        if !parts.iter().all(|p| conforms(doc, p, value, depth + 1)) {
+            return false;
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = map.get(key) {
+            let nullable_ok = value.is_null() && map.get("nullable") == Some(&json!(true));
+            if !nullable_ok && !parts.iter().any(|p| conforms(doc, p, value, depth + 1)) {
+                return false;
+            }
+        }
+    }
+    if value.is_null() {
+        return map.get("nullable") == Some(&json!(true))
+            || map
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(&Value::Null))
+            || (map.get("type").is_none() && !map.contains_key("enum") && !map.contains_key("properties"));
+    }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        if !values.contains(value) {
+            return false;
+        }
+    }
+    let inferred = if map.contains_key("items") {
+        Some("array")
+    } else if map.contains_key("properties") || map.contains_key("additionalProperties") {
+        Some("object")
+    } else {
+        None
+    };
+    match map.get("type").and_then(Value::as_str).or(inferred) {
+        Some("string") => value.is_string(),
+        Some("integer") => value.as_i64().is_some() || value.as_u64().is_some(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("array") => value.as_array().is_some_and(|items| {
+            map.get("items")
+                .is_none_or(|schema| items.iter().all(|v| conforms(doc, schema, v, depth + 1)))
+        }),
+        Some("object") | None if map.contains_key("properties") => {
+            let Some(object) = value.as_object() else {
+                return false;
+            };
+            let props = map.get("properties").and_then(Value::as_object);
+            let open_map = matches!(map.get("additionalProperties"), Some(Value::Object(_)));
+            let keys_ok = object.iter().all(|(k, v)| match props.and_then(|p| p.get(k)) {
+                Some(schema) => conforms(doc, schema, v, depth + 1),
+                None => open_map,
+            });
+            let required_ok = map
+                .get("required")
+                .and_then(Value::as_array)
+                .is_none_or(|r| r.iter().filter_map(Value::as_str).all(|k| object.contains_key(k)));
+            keys_ok && required_ok
+        }
+        Some("object") => value.is_object(),
+        _ => true,
+    }
+}
+
+/// `default` values that their own schema rejects (e.g. `default: null` on a non-nullable
+/// integer, a default outside the enum) → dropped.
+///
+/// JSON Schema treats `default` as an annotation that need not validate, and upstream has
+/// such defaults; typify validates every default against the generated type and fails the
+/// whole generation ("value does not conform to the given schema"). A default only documents
+/// what the server assumes when the field is omitted; without it the generated field is
+/// simply optional or required as declared, and the server still applies its own default.
+pub fn nonconforming_defaults(work: &mut Work) -> usize {
+    let snapshot = work.doc.clone();
+    let mut count = 0;
+    walk::schemas_mut(&mut work.doc, &mut |_, schema| {
+        let Some(default) = schema.get("default") else {
+            return;
+        };
+        let mut without = schema.clone();
+        without.remove("default");
+        if !conforms(&snapshot, &Value::Object(without), default, 0) {
+            schema.remove("default");
+            count += 1;
+        }
+    });
+    count
+}
+
 /// `pattern`s that the `regress` engine cannot compile → dropped.
 ///
 /// typify turns `pattern` into a `regress::Regex` built (and unwrapped) at run time, so an

@@ -58,11 +58,12 @@ type DocFixup = (&'static str, fn(&mut Value) -> usize);
 type WorkFixup = (&'static str, fn(&mut fixups::Work) -> usize);
 
 /// OpenAPI 3.1 → 3.0 conversions, in order.
-const CONVERSIONS: [DocFixup; 10] = [
+const CONVERSIONS: [DocFixup; 11] = [
     ("openapi_version", convert::openapi_version),
     ("type_arrays", convert::type_arrays),
     ("exclusive_bounds", convert::exclusive_bounds),
     ("null_branches", convert::null_branches),
+    ("null_types", convert::null_types),
     ("nullable_refs", convert::nullable_refs),
     ("const_defaults", convert::const_defaults),
     ("const_to_enum", convert::const_to_enum),
@@ -72,7 +73,7 @@ const CONVERSIONS: [DocFixup; 10] = [
 ];
 
 /// progenitor fixups, in order.
-const FIXUPS: [WorkFixup; 21] = [
+const FIXUPS: [WorkFixup; 22] = [
     ("remove_websockets", fixups::remove_websockets),
     ("remove_foreign_servers", fixups::remove_foreign_servers),
     ("remove_multipart_only", fixups::remove_multipart_only),
@@ -89,6 +90,7 @@ const FIXUPS: [WorkFixup; 21] = [
     ("success_schemas", fixups::success_schemas),
     ("hoist_inline_errors", fixups::hoist_inline_errors),
     ("enum_variant_collisions", fixups::enum_variant_collisions),
+    ("nonconforming_defaults", fixups::nonconforming_defaults),
     ("invalid_patterns", fixups::invalid_patterns),
     ("component_name_collisions", fixups::component_name_collisions),
     ("inline_name_collisions", fixups::inline_name_collisions),

@@ -248,7 +248,8 @@ pub fn parse_positional(text: &str) -> Result<PositionalProperties, String> {
         .parse()
         .map_err(|_| format!("MODEL {model:?} is not 1, 2 or 3; {FORMAT}"))?;
     let model = AudioFadeModel::try_from(model).map_err(|error| error.to_string())?;
-    PositionalProperties::new(max_range, clamping, rolloff, model).map_err(|error| error.to_string())
+    PositionalProperties::new(max_range, clamping, rolloff, model)
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

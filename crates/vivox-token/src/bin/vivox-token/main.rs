@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 success; 1 a token that does not verify; 2 bad input or usage.
 
+#![warn(missing_docs)]
+
 mod args;
 mod run;
 

@@ -49,8 +49,9 @@ impl KeySource<'_> {
                 "give the signing key once: either --key or --key-file, not both".to_owned(),
             )),
             (Some(path), _) => read_key_file(path),
-            (None, Some(key)) => SigningKey::new(key.as_bytes())
-                .map_err(|error| Failure::input("--key", &error)),
+            (None, Some(key)) => {
+                SigningKey::new(key.as_bytes()).map_err(|error| Failure::input("--key", &error))
+            }
             (None, None) => Err(Failure::Usage(
                 "no signing key: pass --key-file PATH, set VIVOX_KEY, or pass --key KEY".to_owned(),
             )),

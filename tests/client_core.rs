@@ -1,0 +1,398 @@
+//! Core behaviour of the hand-written layer against a local mock server: authentication,
+//! missing keys, retries, error parsing, forward-compatible enums, redaction.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use httpmock::{HttpMockRequest, HttpMockResponse};
+use serde_json::json;
+use telnyx_client::prelude::*;
+use telnyx_client::{ApiError, RetryPolicy, types};
+
+const KEY: &str = "KEYtest0123456789";
+const ROOM_ID: &str = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0";
+
+/// A client for `server` with fast retries.
+fn client(server: &MockServer, key: Option<&str>) -> Client {
+    let mut builder = Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)));
+    if let Some(key) = key {
+        builder = builder.api_key(key);
+    }
+    builder.build().expect("valid test configuration")
+}
+
+fn room_json() -> serde_json::Value {
+    json!({"data": {"id": ROOM_ID, "unique_name": "standup", "max_participants": 10, "record_type": "room"}})
+}
+
+#[tokio::test]
+async fn api_key_is_sent_as_bearer_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/rooms")
+                .header("authorization", format!("Bearer {KEY}"))
+                .header("user-agent", telnyx_client::DEFAULT_USER_AGENT)
+                .json_body_includes(json!({"unique_name": "standup"}).to_string());
+            then.status(201).json_body(room_json());
+        })
+        .await;
+    let room = client(&server, Some(KEY))
+        .create_room()
+        .body(types::CreateRoomRequest::builder().unique_name("standup".to_owned()))
+        .send()
+        .await
+        .expect("room created")
+        .into_inner();
+    mock.assert_async().await;
+    let data = room.data.expect("data");
+    assert_eq!(data.unique_name.as_deref(), Some("standup"));
+}
+
+#[tokio::test]
+async fn refresh_token_needs_no_key_and_never_gets_one() {
+    let server = MockServer::start_async().await;
+    let path = format!("/rooms/{ROOM_ID}/actions/refresh_client_token");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .header_missing("authorization");
+            then.status(201)
+                .json_body(json!({"data": {"token": "client-token"}}));
+        })
+        .await;
+    let body = types::RefreshRoomClientTokenRequest::builder().refresh_token("refresh".to_owned());
+    for key in [None, Some(KEY)] {
+        let response = client(&server, key)
+            .refresh_room_client_token()
+            .room_id(ROOM_ID.parse::<uuid::Uuid>().expect("uuid"))
+            .body(body.clone())
+            .send()
+            .await
+            .expect("token refreshed");
+        let token = response.into_inner().data.and_then(|d| d.token);
+        assert_eq!(token.as_deref(), Some("client-token"));
+    }
+    mock.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn missing_key_fails_before_sending() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(500);
+        })
+        .await;
+    let error: telnyx_client::Error = client(&server, None)
+        .create_room()
+        .body(types::CreateRoomRequest::builder())
+        .send()
+        .await
+        .expect_err("no key")
+        .into();
+    assert!(
+        matches!(&error, telnyx_client::Error::MissingApiKey { operation } if operation == "CreateRoom"),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("TELNYX_API_KEY is not set; operation CreateRoom needs an API key"),
+        "{error}"
+    );
+    mock.assert_calls_async(0).await;
+}
+
+/// Responds with the given responses in turn, repeating the last.
+fn sequence(responses: Vec<HttpMockResponse>) -> impl Fn(&HttpMockRequest) -> HttpMockResponse {
+    let calls = Arc::new(AtomicUsize::new(0));
+    move |_| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        responses[n.min(responses.len() - 1)].clone()
+    }
+}
+
+fn respond(status: u16, body: &str) -> HttpMockResponse {
+    HttpMockResponse::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("retry-after-ms", "1")
+        .body(body.to_owned())
+        .build()
+}
+
+#[tokio::test]
+async fn get_is_retried_after_503_then_succeeds() {
+    let server = MockServer::start_async().await;
+    let list = json!({"data": [room_json()["data"].clone()], "meta": {"page_number": 1, "page_size": 20, "total_pages": 1, "total_results": 1}});
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/rooms")
+                .query_param("page[number]", "1")
+                .query_param("page[size]", "20");
+            then.respond_with(sequence(vec![
+                respond(503, r#"{"errors":[{"code":"90001","title":"Busy"}]}"#),
+                respond(200, &list.to_string()),
+            ]));
+        })
+        .await;
+    let page = client(&server, Some(KEY))
+        .list_rooms()
+        .page_number(1u64)
+        .page_size(20u64)
+        .send()
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.meta.as_ref().and_then(|m| m.total_results), Some(1));
+    mock.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn post_is_not_retried_after_503_and_retries_are_bounded() {
+    let server = MockServer::start_async().await;
+    let post = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/rooms");
+            then.status(503).header("retry-after-ms", "1");
+        })
+        .await;
+    let error: telnyx_client::Error = client(&server, Some(KEY))
+        .create_room()
+        .body(types::CreateRoomRequest::builder())
+        .send()
+        .await
+        .expect_err("503")
+        .into();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    post.assert_calls_async(1).await;
+
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/rooms/{ROOM_ID}"));
+            then.status(503).header("retry-after-ms", "1");
+        })
+        .await;
+    let _ = client(&server, Some(KEY))
+        .view_room()
+        .room_id(ROOM_ID.parse::<uuid::Uuid>().expect("uuid"))
+        .send()
+        .await
+        .expect_err("503 every time");
+    // One attempt plus the default two retries.
+    get.assert_calls_async(3).await;
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connect_error() {
+    // Bind and drop a listener to find a local port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}/v2"))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    let error: telnyx_client::Error = client
+        .list_rooms()
+        .send()
+        .await
+        .expect_err("refused")
+        .into();
+    assert!(
+        matches!(error, telnyx_client::Error::Connect { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("could not connect to Telnyx"));
+}
+
+async fn error_for(status: u16, headers: &[(&str, &str)], body: &str) -> telnyx_client::Error {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/rooms/{ROOM_ID}"));
+            let mut then = then.status(status).body(body);
+            for (name, value) in headers {
+                then = then.header(*name, *value);
+            }
+        })
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    client
+        .view_room()
+        .room_id(ROOM_ID.parse::<uuid::Uuid>().expect("uuid"))
+        .send()
+        .await
+        .expect_err("error status")
+        .into()
+}
+
+fn api(error: &telnyx_client::Error) -> &ApiError {
+    error
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {error:?}"))
+}
+
+#[tokio::test]
+async fn errors_array_shape_is_parsed() {
+    let body = json!({"errors": [{
+        "code": "10005", "title": "Resource not found", "detail": "Room not found.",
+        "source": {"pointer": "/room_id"}, "meta": {"url": "https://developers.telnyx.com/docs/overview/errors/10005"}
+    }]});
+    let error = error_for(
+        404,
+        &[
+            ("content-type", "application/json"),
+            ("x-request-id", "req-42"),
+        ],
+        &body.to_string(),
+    )
+    .await;
+    let api = api(&error);
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(api.request_id.as_deref(), Some("req-42"));
+    let first = api.first().expect("one item");
+    assert_eq!(first.code.as_deref(), Some("10005"));
+    assert_eq!(first.pointer.as_deref(), Some("/room_id"));
+    assert_eq!(
+        first.url.as_deref(),
+        Some("https://developers.telnyx.com/docs/overview/errors/10005")
+    );
+    assert_eq!(
+        error.to_string(),
+        "Telnyx API error 404 Not Found (request id req-42): 10005 Resource not found - Room not \
+         found. (at /room_id)"
+    );
+}
+
+#[tokio::test]
+async fn message_shape_is_parsed() {
+    let error = error_for(
+        400,
+        &[("content-type", "application/json")],
+        r#"{"message": "Invalid room id", "success": false}"#,
+    )
+    .await;
+    let api = api(&error);
+    assert_eq!(api.message.as_deref(), Some("Invalid room id"));
+    assert_eq!(api.success, Some(false));
+    assert_eq!(api.raw_body, None);
+    assert_eq!(
+        error.to_string(),
+        "Telnyx API error 400 Bad Request: Invalid room id"
+    );
+}
+
+#[tokio::test]
+async fn other_bodies_keep_status_and_raw_text() {
+    let html = "<html><body>502 Bad Gateway</body></html>";
+    let error = error_for(
+        502,
+        &[("content-type", "text/html"), ("x-request-id", "req-7")],
+        html,
+    )
+    .await;
+    let api = api(&error);
+    assert_eq!(api.status.as_u16(), 502);
+    assert_eq!(api.request_id.as_deref(), Some("req-7"));
+    assert_eq!(api.raw_body.as_deref(), Some(html));
+    assert_eq!(api.message, None);
+    assert!(error.to_string().contains("body: <html>"), "{error}");
+
+    // JSON that is not an object of the documented shape is raw text too.
+    let error = error_for(500, &[], r#"["unexpected"]"#).await;
+    assert_eq!(api_raw(&error), Some(r#"["unexpected"]"#));
+    let error = error_for(500, &[], "").await;
+    assert_eq!(api_raw(&error), Some(""));
+    assert!(error.to_string().ends_with("with an empty body"), "{error}");
+}
+
+fn api_raw(error: &telnyx_client::Error) -> Option<&str> {
+    api(error).raw_body.as_deref()
+}
+
+#[tokio::test]
+async fn unknown_enum_values_decode_and_known_ones_match() {
+    let server = MockServer::start_async().await;
+    let id = "6b61a9c6-3b4c-4a1b-8f26-3a7b1e0c1d2e";
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/room_recordings/{id}"));
+            then.status(200).json_body(json!({"data": {
+                "id": id, "status": "archived_in_glacier", "type": "audio",
+                "some_field_added_later": {"x": 1}
+            }}));
+        })
+        .await;
+    let recording = client(&server, Some(KEY))
+        .view_room_recording()
+        .room_recording_id(id.parse::<uuid::Uuid>().expect("uuid"))
+        .send()
+        .await
+        .expect("an unknown enum value must not fail the response")
+        .into_inner()
+        .data
+        .expect("data");
+    let status = recording.status.expect("status");
+    assert_eq!(
+        status,
+        types::RoomRecordingStatus::Unrecognized("archived_in_glacier".to_owned())
+    );
+    assert_eq!(status.to_string(), "archived_in_glacier");
+    assert_eq!(recording.type_, Some(types::RoomRecordingType::Audio));
+    // Unknown values survive a round trip unchanged.
+    assert_eq!(
+        serde_json::to_value(&status).expect("serializes"),
+        json!("archived_in_glacier")
+    );
+    // Parsing caller input stays strict.
+    assert!(
+        "archived_in_glacier"
+            .parse::<types::RoomRecordingStatus>()
+            .is_err()
+    );
+    assert_eq!(
+        "completed".parse::<types::RoomRecordingStatus>().ok(),
+        Some(types::RoomRecordingStatus::Completed)
+    );
+}
+
+#[test]
+fn debug_output_redacts_the_key() {
+    let builder = Client::builder().api_key(KEY);
+    let client = builder.clone().build().expect("client");
+    for text in [format!("{builder:?}"), format!("{client:?}")] {
+        assert!(!text.contains(KEY), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+    let key = telnyx_client::ApiKey::new(KEY);
+    assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+}
+
+#[test]
+fn operation_table_marks_unauthenticated_operations() {
+    let refresh =
+        telnyx_client::operations::by_operation_id("RefreshRoomClientToken").expect("in the table");
+    assert_eq!(refresh.auth, telnyx_client::operations::Auth::None);
+    assert_eq!(refresh.method_name, "refresh_room_client_token");
+    let create = telnyx_client::operations::by_method_name("create_room").expect("in the table");
+    assert_eq!(create.auth, telnyx_client::operations::Auth::Required);
+    assert!(telnyx_client::operations::by_operation_id("ListRooms").is_some_and(|op| op.paginated));
+}
