@@ -396,3 +396,101 @@ fn operation_table_marks_unauthenticated_operations() {
     assert_eq!(create.auth, telnyx_client::operations::Auth::Required);
     assert!(telnyx_client::operations::by_operation_id("ListRooms").is_some_and(|op| op.paginated));
 }
+
+/// The typed httpmock extension (feature `mock`): `cargo test -p telnyx-client --features mock`.
+#[cfg(feature = "mock")]
+#[tokio::test]
+async fn typed_mock_extension_serves_operations() {
+    use telnyx_client::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let room_id: uuid::Uuid = ROOM_ID.parse().expect("uuid");
+    let room: types::ViewRoomResponse = serde_json::from_value(room_json()).expect("room");
+    let mock = server.view_room(|when, then| {
+        when.room_id(&room_id);
+        then.ok(&room);
+    });
+    let fetched = client(&server, Some(KEY))
+        .view_room()
+        .room_id(room_id)
+        .send()
+        .await
+        .expect("mocked room")
+        .into_inner();
+    mock.assert_async().await;
+    assert_eq!(
+        fetched.data.and_then(|d| d.unique_name).as_deref(),
+        Some("standup")
+    );
+}
+
+/// Collects formatted tracing output.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_has_one_span_per_operation_and_no_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/rooms");
+            then.respond_with(sequence(vec![
+                respond(
+                    429,
+                    r#"{"errors":[{"code":"10011","title":"Too many requests"}]}"#,
+                ),
+                respond(201, &room_json().to_string()),
+            ]));
+        })
+        .await;
+    client(&server, Some(KEY))
+        .create_room()
+        .body(types::CreateRoomRequest::builder())
+        .send()
+        .await
+        .expect("created after a 429");
+
+    let text = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");
+    let closes: Vec<&str> = text.lines().filter(|l| l.contains("close")).collect();
+    assert_eq!(closes.len(), 1, "one span per operation:\n{text}");
+    for field in [
+        "operation=\"CreateRoom\"",
+        "method=POST",
+        "status=201",
+        "attempt=2",
+        "duration_ms=",
+    ] {
+        assert!(
+            closes[0].contains(field),
+            "{field} missing from {}",
+            closes[0]
+        );
+    }
+    assert!(text.contains("retrying telnyx request"), "{text}");
+    assert!(!text.contains(KEY), "the key leaked into logs:\n{text}");
+    assert!(!text.to_lowercase().contains("authorization"), "{text}");
+}

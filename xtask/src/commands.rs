@@ -81,15 +81,16 @@ fn guard_hand_written(options: &SyncOptions) -> Result<()> {
     if options.force {
         return Ok(());
     }
-    if let Some(lock) = Lock::read(&lock_path)? {
-        if lock.source == HAND_WRITTEN && options.out.exists() {
-            return Err(Error::Usage(format!(
-                "{} records {} as hand-written; `spec sync` would replace it with a copy derived from upstream. \
+    if let Some(lock) = Lock::read(&lock_path)?
+        && lock.source == HAND_WRITTEN
+        && options.out.exists()
+    {
+        return Err(Error::Usage(format!(
+            "{} records {} as hand-written; `spec sync` would replace it with a copy derived from upstream. \
                  Write elsewhere with --out, or pass --force if replacing it is really intended",
-                lock_path.display(),
-                options.out.display()
-            )));
-        }
+            lock_path.display(),
+            options.out.display()
+        )));
     }
     Ok(())
 }
@@ -135,8 +136,10 @@ pub fn sync_loaded(
 
 /// The file name of `path` as text.
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// A one-screen summary of a sync.
@@ -170,7 +173,11 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
     for fixup in r.fixups.iter().filter(|f| f.count > 0) {
         let _ = writeln!(s, "  {:<28} {:>5}", fixup.name, fixup.count);
     }
-    let _ = writeln!(s, "pruned:      {} unreferenced components", r.pruned_components);
+    let _ = writeln!(
+        s,
+        "pruned:      {} unreferenced components",
+        r.pruned_components
+    );
     let _ = writeln!(
         s,
         "wrote:       {} ({} bytes, sha256 {})",
@@ -214,7 +221,8 @@ pub fn read_vendored(path: &Path) -> Result<(Vec<u8>, Value, openapiv3::OpenAPI)
         return Err(Error::NotOpenApi {
             origin,
             pointer: "/openapi".to_owned(),
-            message: "the vendored spec must be OpenAPI 3.0.x (progenitor reads 3.0 only)".to_owned(),
+            message: "the vendored spec must be OpenAPI 3.0.x (progenitor reads 3.0 only)"
+                .to_owned(),
         });
     }
     spec::prune::check_refs(&loaded.doc, &origin)?;
@@ -226,7 +234,11 @@ pub fn read_vendored(path: &Path) -> Result<(Vec<u8>, Value, openapiv3::OpenAPI)
 /// `spec check`: the vendored spec is OpenAPI 3.0, progenitor generates from it, the lock's
 /// hash matches; with `upstream`, no structural drift from upstream's operations of the same
 /// tags.
-pub fn check(spec_path: &Path, upstream: Option<&Source>, progress: &mut Progress) -> Result<CheckOutcome> {
+pub fn check(
+    spec_path: &Path,
+    upstream: Option<&Source>,
+    progress: &mut Progress,
+) -> Result<CheckOutcome> {
     let upstream = match upstream {
         Some(source) => {
             progress.step(&format!("reading {}", source.display()));
@@ -288,21 +300,49 @@ pub fn check_loaded(
 /// Structural drift of the vendored `doc` from `upstream` restricted to the vendored spec's
 /// tags: `(drift, notes)`.
 pub fn drift(doc: &Value, upstream: &Loaded) -> Result<(Vec<Change>, Vec<Change>)> {
-    let tags: Vec<String> = spec::prune::tag_counts(doc).into_keys().collect();
-    if tags.is_empty() {
+    // The tags of the vendored operations plus the tags it declares, so that a tag whose
+    // operations are all missing is still compared.
+    let mut tags: std::collections::BTreeSet<String> =
+        spec::prune::tag_counts(doc).into_keys().collect();
+    if let Some(Value::Array(declared)) = doc.get("tags") {
+        tags.extend(
+            declared
+                .iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str))
+                .map(str::to_owned),
+        );
+    }
+    let upstream_tags = spec::prune::tag_counts(&upstream.doc);
+    let mut unknown = Vec::new();
+    tags.retain(|t| {
+        let known = upstream_tags.contains_key(t);
+        if !known {
+            unknown.push(Change {
+                operation: "(tags)".to_owned(),
+                kind: model::ChangeKind::Changed,
+                text: format!("tag \"{t}\" has no operations upstream"),
+            });
+        }
+        known
+    });
+    let tags: Vec<String> = tags.into_iter().collect();
+    if tags.is_empty() && unknown.is_empty() {
         return Err(Error::Check(
             "the vendored spec's operations have no tags, so there is nothing to compare with upstream".to_owned(),
         ));
     }
-    let (normalised, _) = spec::normalise(
-        upstream.doc.clone(),
-        &upstream.origin,
-        &TagSelection::Only(tags),
-        &mut |_| {},
-    )?;
-    let upstream_model = model::build(&normalised, &|_| true);
     let vendored_model = model::build(doc, &|_| true);
-    let changes = model::compare(&upstream_model, &vendored_model);
+    let mut changes = unknown;
+    if !tags.is_empty() {
+        let (normalised, _) = spec::normalise(
+            upstream.doc.clone(),
+            &upstream.origin,
+            &TagSelection::Only(tags),
+            &mut |_| {},
+        )?;
+        let upstream_model = model::build(&normalised, &|_| true);
+        changes.extend(model::compare(&upstream_model, &vendored_model));
+    }
     Ok(changes.into_iter().partition(Change::is_drift))
 }
 
@@ -391,9 +431,10 @@ pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usiz
             loaded.doc
         }
         OpenApiVersion::V31 => {
-            let (doc, _) = spec::normalise(loaded.doc, &loaded.origin, &TagSelection::All, &mut |m| {
-                progress.step(m)
-            })?;
+            let (doc, _) =
+                spec::normalise(loaded.doc, &loaded.origin, &TagSelection::All, &mut |m| {
+                    progress.step(m)
+                })?;
             doc
         }
     };

@@ -21,8 +21,7 @@ pub struct SyncConfig {
 impl SyncConfig {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
         let config: Self = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_owned(),
             message: e.to_string().trim_end().to_owned(),
@@ -45,7 +44,11 @@ mod tests {
     fn unknown_keys_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sync.toml");
-        std::fs::write(&path, "source = \"x\"\ntags = [\"a\"]\noutput = \"o\"\nbogus = 1\n").unwrap();
+        std::fs::write(
+            &path,
+            "source = \"x\"\ntags = [\"a\"]\noutput = \"o\"\nbogus = 1\n",
+        )
+        .unwrap();
         let err = SyncConfig::load(&path).unwrap_err().to_string();
         assert!(err.contains("bogus"), "{err}");
     }

@@ -10,6 +10,8 @@
 //! Upstream's document is test input only: sync output is written where the caller says
 //! (tests use temporary directories), never copied into the project by the tests.
 
+#![warn(missing_docs)]
+
 pub mod codegen;
 pub mod commands;
 pub mod config;

@@ -267,7 +267,10 @@ pub fn detect_version(doc: &Value, origin: &str) -> Result<OpenApiVersion> {
         Some(other) => {
             return Err(not_openapi(
                 "/openapi",
-                format!("`openapi` is {}, expected a string like \"3.1.0\"", kind_of(other)),
+                format!(
+                    "`openapi` is {}, expected a string like \"3.1.0\"",
+                    kind_of(other)
+                ),
             ));
         }
         None => {

@@ -55,7 +55,14 @@ impl Lock {
     pub fn read(path: &Path) -> Result<Option<Self>> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None);
+            }
             Err(e) => return Err(Error::io("cannot read", path, e)),
         };
         toml::from_str(&text).map(Some).map_err(|e| Error::Config {
@@ -93,7 +100,10 @@ mod tests {
             operation_count: 3,
             output: "telnyx.json".into(),
             output_sha256: "cd".into(),
-            fixups: vec![FixupCount { name: "type_arrays".into(), count: 2 }],
+            fixups: vec![FixupCount {
+                name: "type_arrays".into(),
+                count: 2,
+            }],
             removed: vec![RemovedOperation {
                 method: "GET".into(),
                 path: "/ws".into(),

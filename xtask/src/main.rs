@@ -60,7 +60,12 @@ struct SyncArgs {
     #[arg(long, value_name = "URL|PATH")]
     source: Option<String>,
     /// Comma-separated tags to keep (default: `tags` in spec/sync.toml).
-    #[arg(long, value_delimiter = ',', conflicts_with = "all_tags", value_name = "A,B,…")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        conflicts_with = "all_tags",
+        value_name = "A,B,…"
+    )]
     tags: Option<Vec<String>>,
     /// Keep every operation.
     #[arg(long)]

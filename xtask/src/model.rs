@@ -95,7 +95,12 @@ fn operation(doc: &Value, item: &Map<String, Value>, op: &Map<String, Value>) ->
         ..Operation::default()
     };
     let lists = [item.get("parameters"), op.get("parameters")];
-    for param in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
+    for param in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+    {
         let param = resolve(doc, param);
         let (Some(name), Some(location)) = (
             param.get("name").and_then(Value::as_str),
@@ -159,15 +164,13 @@ fn operation(doc: &Value, item: &Map<String, Value>, op: &Map<String, Value>) ->
             }
             let response = resolve(doc, response);
             let mut fields = BTreeMap::new();
-            if let Some(content) = response.get("content").and_then(Value::as_object) {
-                if let Some((_, media)) = content
+            if let Some(content) = response.get("content").and_then(Value::as_object)
+                && let Some((_, media)) = content
                     .iter()
                     .find(|(k, _)| k.starts_with("application/json"))
-                {
-                    if let Some(schema) = media.get("schema") {
-                        flatten(doc, schema, "", &mut fields, &mut Vec::new(), 0);
-                    }
-                }
+                && let Some(schema) = media.get("schema")
+            {
+                flatten(doc, schema, "", &mut fields, &mut Vec::new(), 0);
             }
             out.responses.insert(status.clone(), fields);
         }
@@ -199,7 +202,11 @@ fn type_of(schema: &Map<String, Value>) -> (Option<String>, bool) {
         Some(Value::String(t)) => (Some(t.clone()), false),
         Some(Value::Array(ts)) => {
             let nullable = ts.iter().any(|t| t == "null");
-            let rest: Vec<&str> = ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+            let rest: Vec<&str> = ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
             match rest.len() {
                 0 => (None, nullable),
                 1 => (Some(rest[0].to_owned()), nullable),
@@ -233,18 +240,21 @@ pub fn describe(doc: &Value, schema: &Value, depth: usize) -> String {
                 .collect();
             base = Some(match described.len() {
                 1 => described.into_iter().next().unwrap_or_default(),
-                _ => format!("oneOf({})", described.into_iter().collect::<Vec<_>>().join(", ")),
+                _ => format!(
+                    "oneOf({})",
+                    described.into_iter().collect::<Vec<_>>().join(", ")
+                ),
             });
         }
     }
-    if base.is_none() {
-        if let Some(Value::Array(parts)) = map.get("allOf") {
-            base = Some(if parts.len() == 1 {
-                describe(doc, &parts[0], depth + 1)
-            } else {
-                "object".to_owned()
-            });
-        }
+    if base.is_none()
+        && let Some(Value::Array(parts)) = map.get("allOf")
+    {
+        base = Some(if parts.len() == 1 {
+            describe(doc, &parts[0], depth + 1)
+        } else {
+            "object".to_owned()
+        });
     }
     let base = base.unwrap_or_else(|| {
         let ty = ty.or_else(|| {
@@ -286,9 +296,11 @@ pub fn describe(doc: &Value, schema: &Value, depth: usize) -> String {
 
 /// The JSON type of a `const`/`enum` when `type` is absent.
 fn infer_from_values(map: &Map<String, Value>) -> Option<String> {
-    let value = map
-        .get("const")
-        .or_else(|| map.get("enum").and_then(|e| e.as_array()).and_then(|e| e.iter().find(|v| !v.is_null())))?;
+    let value = map.get("const").or_else(|| {
+        map.get("enum")
+            .and_then(|e| e.as_array())
+            .and_then(|e| e.iter().find(|v| !v.is_null()))
+    })?;
     Some(
         match value {
             Value::String(_) => "string",
@@ -326,7 +338,8 @@ fn enum_values(doc: &Value, schema: &Value) -> Option<BTreeSet<String>> {
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(Value::Array(parts)) = map.get(key) {
-            let non_null: Vec<&Value> = parts.iter().filter(|p| !is_null(resolve(doc, p))).collect();
+            let non_null: Vec<&Value> =
+                parts.iter().filter(|p| !is_null(resolve(doc, p))).collect();
             if non_null.len() == 1 {
                 return enum_values(doc, non_null[0]);
             }
@@ -348,7 +361,10 @@ fn flatten(
     if depth > MAX_DEPTH {
         return;
     }
-    let reference = schema.get("$ref").and_then(Value::as_str).map(str::to_owned);
+    let reference = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     if let Some(r) = &reference {
         if stack.contains(r) {
             return;
@@ -360,7 +376,12 @@ fn flatten(
         let required: BTreeSet<String> = map
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(Value::Object(props)) = map.get("properties") {
             for (name, child) in props {
@@ -382,7 +403,9 @@ fn flatten(
             }
         }
         if prefix.is_empty() && !map.contains_key("properties") {
-            let is_composite = ["allOf", "oneOf", "anyOf"].iter().any(|k| map.contains_key(*k));
+            let is_composite = ["allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|k| map.contains_key(*k));
             if !is_composite {
                 merge_field(out, "(body)", field(doc, schema, true));
                 descend(doc, schema, "", out, stack, depth + 1);
@@ -408,7 +431,9 @@ fn descend(
         let item_path = format!("{path}[]");
         let item_resolved = resolve(doc, items);
         if item_resolved.get("properties").is_some()
-            || ["allOf", "oneOf", "anyOf"].iter().any(|k| item_resolved.get(*k).is_some())
+            || ["allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|k| item_resolved.get(*k).is_some())
         {
             let reference = child.get("$ref").and_then(Value::as_str).map(str::to_owned);
             if let Some(r) = &reference {
@@ -474,9 +499,17 @@ impl Change {
 /// Describes a field for messages: `string(date-time)?, required, enum [..]`.
 fn show(f: &Field) -> String {
     let mut s = f.ty.clone();
-    s.push_str(if f.required { ", required" } else { ", optional" });
+    s.push_str(if f.required {
+        ", required"
+    } else {
+        ", optional"
+    });
     if let Some(values) = &f.enum_values {
-        let _ = write!(s, ", enum [{}]", values.iter().cloned().collect::<Vec<_>>().join(", "));
+        let _ = write!(
+            s,
+            ", enum [{}]",
+            values.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
     }
     s
 }
@@ -517,10 +550,26 @@ fn compare_fields<K: Ord + Clone>(
                         text.push_str(" dropped");
                     }
                     if !added.is_empty() {
-                        let _ = write!(text, " +[{}]", added.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                        let _ = write!(
+                            text,
+                            " +[{}]",
+                            added
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
                     }
                     if !removed.is_empty() {
-                        let _ = write!(text, " -[{}]", removed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                        let _ = write!(
+                            text,
+                            " -[{}]",
+                            removed
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
                     }
                     parts.push(text);
                 }
@@ -555,7 +604,13 @@ pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
                 text,
             });
         };
-        compare_fields("parameter", &o.params, &n.params, &|(location, name)| format!("`{name}` (in {location})"), &mut push);
+        compare_fields(
+            "parameter",
+            &o.params,
+            &n.params,
+            &|(location, name)| format!("`{name}` (in {location})"),
+            &mut push,
+        );
         if o.body_media != n.body_media {
             push(format!(
                 "request body media type {} → {}",
@@ -566,10 +621,20 @@ pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
         if o.body_media.is_some() && n.body_media.is_some() && o.body_required != n.body_required {
             push(format!(
                 "request body now {}",
-                if n.body_required { "required" } else { "optional" }
+                if n.body_required {
+                    "required"
+                } else {
+                    "optional"
+                }
             ));
         }
-        compare_fields("body property", &o.body, &n.body, &|k| format!("`{k}`"), &mut push);
+        compare_fields(
+            "body property",
+            &o.body,
+            &n.body,
+            &|k| format!("`{k}`"),
+            &mut push,
+        );
         for (status, of) in &o.responses {
             match n.responses.get(status) {
                 None => push(format!("success response {status} removed")),
@@ -630,10 +695,20 @@ mod tests {
     #[test]
     fn nullable_forms_agree() {
         let doc = json!({});
-        assert_eq!(describe(&doc, &json!({"type": ["string", "null"]}), 0), "string?");
-        assert_eq!(describe(&doc, &json!({"type": "string", "nullable": true}), 0), "string?");
         assert_eq!(
-            describe(&doc, &json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}), 0),
+            describe(&doc, &json!({"type": ["string", "null"]}), 0),
+            "string?"
+        );
+        assert_eq!(
+            describe(&doc, &json!({"type": "string", "nullable": true}), 0),
+            "string?"
+        );
+        assert_eq!(
+            describe(
+                &doc,
+                &json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}),
+                0
+            ),
             "integer?"
         );
     }
@@ -653,8 +728,14 @@ mod tests {
                 "404": {"description": "ignored"}}}}}});
         let changes = compare(&build(&old, &|_| true), &build(&new, &|_| true));
         let text = render(&changes);
-        assert!(text.contains("parameter `page[size]` (in query) added"), "{text}");
-        assert!(text.contains("response 200 property `data.id`: type string → string(uuid)"), "{text}");
+        assert!(
+            text.contains("parameter `page[size]` (in query) added"),
+            "{text}"
+        );
+        assert!(
+            text.contains("response 200 property `data.id`: type string → string(uuid)"),
+            "{text}"
+        );
         assert_eq!(changes.len(), 2, "{text}");
     }
 }

@@ -41,48 +41,42 @@ const MAP_SCHEMA_KEYS: [&str; 5] = [
 /// Schema keywords whose value is a list of schemas.
 const LIST_SCHEMA_KEYS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 
+/// A callback on one schema object.
+pub type SchemaVisitorMut<'a> = dyn FnMut(&mut Map<String, Value>) + 'a;
+
 /// Calls `f` on every schema object in `doc` (pre-order: a schema before its subschemas, which
 /// are looked up after `f` returns, so rewrites are walked too).
-pub fn schemas_mut(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    walk_doc_mut(doc, "", f);
+pub fn schemas_mut(doc: &mut Value, f: &mut SchemaVisitorMut<'_>) {
+    walk_doc_mut(doc, true, f);
 }
 
-/// Like [`schemas_mut`] but for one subtree that is itself a schema.
-pub fn schema_tree_mut(
-    schema: &mut Value,
-    pointer: &str,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
-) {
-    walk_schema_mut(schema, pointer, f);
-}
-
-fn walk_doc_mut(value: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+fn walk_doc_mut(value: &mut Value, at_root: bool, f: &mut SchemaVisitorMut<'_>) {
     match value {
         Value::Object(map) => {
-            let is_components = pointer == "/components";
             for (key, child) in map.iter_mut() {
                 if is_data_key(key) {
                     continue;
                 }
-                let child_pointer = push(pointer, key);
                 if key == "schema" {
-                    walk_schema_mut(child, &child_pointer, f);
-                } else if is_components && key == "schemas" {
-                    if let Value::Object(schemas) = child {
-                        for (name, schema) in schemas.iter_mut() {
-                            walk_schema_mut(schema, &push(&child_pointer, name), f);
+                    walk_schema_mut(child, f);
+                } else if at_root && key == "components" {
+                    if let Value::Object(components) = child {
+                        for (section, entries) in components.iter_mut() {
+                            if section == "schemas" {
+                                if let Value::Object(schemas) = entries {
+                                    schemas.values_mut().for_each(|s| walk_schema_mut(s, f));
+                                }
+                            } else {
+                                walk_doc_mut(entries, false, f);
+                            }
                         }
                     }
                 } else {
-                    walk_doc_mut(child, &child_pointer, f);
+                    walk_doc_mut(child, false, f);
                 }
             }
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                walk_doc_mut(child, &push(pointer, &i.to_string()), f);
-            }
-        }
+        Value::Array(items) => items.iter_mut().for_each(|c| walk_doc_mut(c, false, f)),
         _ => {}
     }
 }
@@ -92,29 +86,80 @@ fn is_data_key(key: &str) -> bool {
     key == "example" || key == "examples" || key.starts_with("x-")
 }
 
-fn walk_schema_mut(
-    value: &mut Value,
-    pointer: &str,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
-) {
+fn walk_schema_mut(value: &mut Value, f: &mut SchemaVisitorMut<'_>) {
     let Value::Object(map) = value else { return };
-    f(pointer, map);
+    f(map);
     for (key, child) in map.iter_mut() {
         let key = key.as_str();
         if SINGLE_SCHEMA_KEYS.contains(&key) {
-            walk_schema_mut(child, &push(pointer, key), f);
+            walk_schema_mut(child, f);
+        } else if MAP_SCHEMA_KEYS.contains(&key) {
+            if let Value::Object(children) = child {
+                children.values_mut().for_each(|s| walk_schema_mut(s, f));
+            }
+        } else if LIST_SCHEMA_KEYS.contains(&key) {
+            if let Value::Array(children) = child {
+                children.iter_mut().for_each(|s| walk_schema_mut(s, f));
+            }
+        }
+    }
+}
+
+/// Calls `f(pointer, schema)` on every schema object in `doc` (pre-order), read-only.
+pub fn schemas(doc: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    schemas_doc(doc, "", f);
+}
+
+fn schemas_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    match value {
+        Value::Object(map) => {
+            let is_components = pointer == "/components";
+            for (key, child) in map {
+                if is_data_key(key) {
+                    continue;
+                }
+                let child_pointer = push(pointer, key);
+                if key == "schema" {
+                    schemas_schema(child, &child_pointer, f);
+                } else if is_components && key == "schemas" {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas {
+                            schemas_schema(schema, &push(&child_pointer, name), f);
+                        }
+                    }
+                } else {
+                    schemas_doc(child, &child_pointer, f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                schemas_doc(child, &push(pointer, &i.to_string()), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn schemas_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    let Value::Object(map) = value else { return };
+    f(pointer, map);
+    for (key, child) in map {
+        let key = key.as_str();
+        if SINGLE_SCHEMA_KEYS.contains(&key) {
+            schemas_schema(child, &push(pointer, key), f);
         } else if MAP_SCHEMA_KEYS.contains(&key) {
             if let Value::Object(children) = child {
                 let base = push(pointer, key);
-                for (name, schema) in children.iter_mut() {
-                    walk_schema_mut(schema, &push(&base, name), f);
+                for (name, schema) in children {
+                    schemas_schema(schema, &push(&base, name), f);
                 }
             }
         } else if LIST_SCHEMA_KEYS.contains(&key) {
             if let Value::Array(children) = child {
                 let base = push(pointer, key);
-                for (i, schema) in children.iter_mut().enumerate() {
-                    walk_schema_mut(schema, &push(&base, &i.to_string()), f);
+                for (i, schema) in children.iter().enumerate() {
+                    schemas_schema(schema, &push(&base, &i.to_string()), f);
                 }
             }
         }
@@ -202,22 +247,28 @@ fn refs_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
                     refs_schema(schema, &push(&base, name), f);
                 }
             }
-        } else if LIST_SCHEMA_KEYS.contains(&key) {
-            if let Value::Array(children) = child {
-                let base = push(pointer, key);
-                for (i, schema) in children.iter().enumerate() {
-                    refs_schema(schema, &push(&base, &i.to_string()), f);
-                }
+        } else if LIST_SCHEMA_KEYS.contains(&key)
+            && let Value::Array(children) = child
+        {
+            let base = push(pointer, key);
+            for (i, schema) in children.iter().enumerate() {
+                refs_schema(schema, &push(&base, &i.to_string()), f);
             }
         }
     }
 }
 
+/// A JSON object, as `serde_json` represents it.
+pub type Object = Map<String, Value>;
+
+/// Callback of [`operations_mut`]: `(pointer, path, method, operation)`.
+pub type OperationVisitorMut<'a> = dyn FnMut(&str, &str, &str, &mut Object) + 'a;
+
+/// Callback of [`operations`]: `(path, method, operation)`.
+pub type OperationVisitor<'a> = dyn FnMut(&str, &str, &Object) + 'a;
+
 /// Calls `f(pointer, path, method, operation)` for every operation, in document order.
-pub fn operations_mut(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>),
-) {
+pub fn operations_mut(doc: &mut Value, f: &mut OperationVisitorMut<'_>) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
@@ -236,7 +287,7 @@ pub fn operations_mut(
 }
 
 /// Calls `f(path, method, operation)` for every operation, in document order.
-pub fn operations(doc: &Value, f: &mut dyn FnMut(&str, &str, &Map<String, Value>)) {
+pub fn operations(doc: &Value, f: &mut OperationVisitor<'_>) {
     let Some(Value::Object(paths)) = doc.get("paths") else {
         return;
     };

@@ -201,6 +201,7 @@ impl ParamLocation {
 
 /// One parameter of an operation, after `$ref`s are resolved.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ParamFacts {
     /// Name on the wire, for example `page[number]`.
     pub api_name: String,
@@ -212,6 +213,7 @@ pub struct ParamFacts {
 
 /// What this crate needs to know about one operation.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OperationFacts {
     /// The `operationId`, for example `ListRooms`.
     pub id: String,

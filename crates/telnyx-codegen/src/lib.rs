@@ -77,6 +77,7 @@ impl Default for Options {
 /// Rust source produced by [`generate`], formatted, ready to be written to a file and
 /// `include!`d into a module (it contains no inner attributes).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Generated {
     /// The client: `types`, `builder`, `Client`, the tag traits, `prelude`, `operations`,
     /// `list_operations`.

@@ -33,7 +33,7 @@ pub fn openapi_version(doc: &mut Value) -> usize {
 /// an `anyOf` of single-type schemas, again the same set of values.
 pub fn type_arrays(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         let Some(Value::Array(types)) = schema.get("type") else {
             return;
         };
@@ -55,7 +55,8 @@ pub fn type_arrays(doc: &mut Value) -> usize {
             }
             _ => {
                 schema.remove("type");
-                let branches: Vec<Value> = others.into_iter().map(|t| json!({ "type": t })).collect();
+                let branches: Vec<Value> =
+                    others.into_iter().map(|t| json!({ "type": t })).collect();
                 schema.insert("anyOf".into(), Value::Array(branches));
                 if nullable {
                     schema.insert("nullable".into(), json!(true));
@@ -74,9 +75,13 @@ pub fn type_arrays(doc: &mut Value) -> usize {
 /// constraint.
 pub fn exclusive_bounds(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
-        count += exclusive_bound(schema, "exclusiveMinimum", "minimum", |excl, incl| excl >= incl);
-        count += exclusive_bound(schema, "exclusiveMaximum", "maximum", |excl, incl| excl <= incl);
+    walk::schemas_mut(doc, &mut |schema| {
+        count += exclusive_bound(schema, "exclusiveMinimum", "minimum", |excl, incl| {
+            excl >= incl
+        });
+        count += exclusive_bound(schema, "exclusiveMaximum", "maximum", |excl, incl| {
+            excl <= incl
+        });
     });
     count
 }
@@ -133,7 +138,7 @@ fn is_null_schema(schema: &Value) -> bool {
 /// progenitor then generates `Option<X>`, which accepts the same JSON.
 pub fn null_branches(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         for key in ["anyOf", "oneOf"] {
             let Some(Value::Array(branches)) = schema.get(key) else {
                 continue;
@@ -181,7 +186,7 @@ pub fn null_branches(doc: &mut Value) -> usize {
 /// it to JSON null.
 pub fn null_types(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         if schema.get("type") == Some(&json!("null")) {
             schema.remove("type");
             schema.insert("enum".into(), json!([null]));
@@ -199,12 +204,13 @@ pub fn null_types(doc: &mut Value) -> usize {
 /// `allOf` keeps the same type and lets `nullable` apply.
 pub fn nullable_refs(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
-        if schema.contains_key("$ref") && schema.get("nullable") == Some(&json!(true)) {
-            if let Some(reference) = schema.remove("$ref") {
-                schema.insert("allOf".into(), json!([{ "$ref": reference }]));
-                count += 1;
-            }
+    walk::schemas_mut(doc, &mut |schema| {
+        if schema.contains_key("$ref")
+            && schema.get("nullable") == Some(&json!(true))
+            && let Some(reference) = schema.remove("$ref")
+        {
+            schema.insert("allOf".into(), json!([{ "$ref": reference }]));
+            count += 1;
         }
     });
     count
@@ -219,17 +225,17 @@ pub fn nullable_refs(doc: &mut Value) -> usize {
 /// constant required and generates less code.
 pub fn const_defaults(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         let only = match (schema.get("const"), schema.get("enum")) {
             (Some(constant), _) => Some(constant),
             (None, Some(Value::Array(values))) if values.len() == 1 => values.first(),
             _ => None,
         };
-        if let (Some(only), Some(default)) = (only, schema.get("default")) {
-            if only == default {
-                schema.remove("default");
-                count += 1;
-            }
+        if let (Some(only), Some(default)) = (only, schema.get("default"))
+            && only == default
+        {
+            schema.remove("default");
+            count += 1;
         }
     });
     count
@@ -241,7 +247,7 @@ pub fn const_defaults(doc: &mut Value) -> usize {
 /// same single value; typify generates a one-variant enum for it.
 pub fn const_to_enum(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         if let Some(constant) = schema.remove("const") {
             if constant.is_null() {
                 schema.insert("nullable".into(), json!(true));
@@ -259,7 +265,7 @@ pub fn const_to_enum(doc: &mut Value) -> usize {
 /// documentation only; the first one is kept.
 pub fn schema_examples(doc: &mut Value) -> usize {
     let mut count = 0;
-    walk::schemas_mut(doc, &mut |_, schema| {
+    walk::schemas_mut(doc, &mut |schema| {
         if let Some(Value::Array(examples)) = schema.get("examples") {
             let first = examples.first().cloned();
             schema.remove("examples");
@@ -327,7 +333,9 @@ mod tests {
 
     #[test]
     fn null_branch_with_ref_is_wrapped() {
-        let mut d = doc(json!({"properties": {"p": {"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}}));
+        let mut d = doc(
+            json!({"properties": {"p": {"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}}),
+        );
         assert_eq!(null_branches(&mut d), 1);
         assert_eq!(
             d["components"]["schemas"]["S"]["properties"]["p"],

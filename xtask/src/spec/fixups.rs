@@ -74,41 +74,42 @@ fn url_path(url: &str) -> &str {
     }
 }
 
+/// Decides whether an operation is removed: `(document, path, path item, operation)` → the
+/// reason, or `None` to keep it.
+type RemovalReason<'a> = dyn Fn(&Value, &str, &walk::Object, &walk::Object) -> Option<String> + 'a;
+
 /// Removes every operation for which `reason` returns `Some`, recording it.
-fn remove_operations(
-    work: &mut Work,
-    reason: &dyn Fn(&Value, &str, &Map<String, Value>, &Map<String, Value>) -> Option<String>,
-) -> usize {
-    let doc_snapshot = work.doc.clone();
+fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> usize {
+    // Decide on the unchanged document first, then remove.
     let mut removed = Vec::new();
-    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
+    if let Some(Value::Object(paths)) = work.doc.get("paths") {
+        for (path, item) in paths {
             let Value::Object(item) = item else { continue };
-            let item_snapshot = item.clone();
-            item.retain(|method, operation| {
+            for (method, op) in item {
                 if !METHODS.contains(&method.as_str()) {
-                    return true;
+                    continue;
                 }
-                let Some(op) = operation.as_object() else {
-                    return true;
-                };
-                match reason(&doc_snapshot, path, &item_snapshot, op) {
-                    Some(why) => {
-                        removed.push(RemovedOperation {
-                            method: method.to_uppercase(),
-                            path: path.clone(),
-                            operation_id: op
-                                .get("operationId")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_owned(),
-                            reason: why,
-                        });
-                        false
-                    }
-                    None => true,
+                let Some(op) = op.as_object() else { continue };
+                if let Some(why) = reason(&work.doc, path, item, op) {
+                    removed.push(RemovedOperation {
+                        method: method.to_uppercase(),
+                        path: path.clone(),
+                        operation_id: op
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
+                        reason: why,
+                    });
                 }
-            });
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
+        for r in &removed {
+            if let Some(Value::Object(item)) = paths.get_mut(&r.path) {
+                item.remove(&r.method.to_lowercase());
+            }
         }
         paths.retain(|_, item| {
             item.as_object()
@@ -118,6 +119,24 @@ fn remove_operations(
     let count = removed.len();
     work.removed.extend(removed);
     count
+}
+
+/// Runs `f(components, doc)` with `components` moved out of `doc` into a document of its own,
+/// so operation-level fixups can resolve `$ref`s while they change `paths` — without copying
+/// the whole document. `components` is put back afterwards.
+fn with_components<R>(doc: &mut Value, f: impl FnOnce(&Value, &mut Value) -> R) -> R {
+    let mut holder = Map::new();
+    if let Some(components) = doc.as_object_mut().and_then(|d| d.remove("components")) {
+        holder.insert("components".into(), components);
+    }
+    let holder = Value::Object(holder);
+    let result = f(&holder, doc);
+    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut()) {
+        if let Some(components) = holder.remove("components") {
+            root.insert("components".into(), components);
+        }
+    }
+    result
 }
 
 /// Server URLs listed on an operation or its path item.
@@ -148,8 +167,10 @@ pub fn remove_websockets(work: &mut Work) -> usize {
         let ws_server = server_urls(item, op)
             .iter()
             .any(|u| u.starts_with("ws://") || u.starts_with("wss://"));
-        (upgrade || ws_server)
-            .then(|| "WebSocket endpoint (101 upgrade / ws server); progenitor generates plain HTTP only".to_owned())
+        (upgrade || ws_server).then(|| {
+            "WebSocket endpoint (101 upgrade / ws server); progenitor generates plain HTTP only"
+                .to_owned()
+        })
     })
 }
 
@@ -221,10 +242,10 @@ pub fn remove_multipart_only(work: &mut Work) -> usize {
 /// `components.requestBodies`.
 fn request_bodies_mut(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
     walk::operations_mut(doc, &mut |_, _, _, op| {
-        if let Some(Value::Object(body)) = op.get_mut("requestBody") {
-            if !body.contains_key("$ref") {
-                f(body);
-            }
+        if let Some(Value::Object(body)) = op.get_mut("requestBody")
+            && !body.contains_key("$ref")
+        {
+            f(body);
         }
     });
     if let Some(Value::Object(bodies)) = doc
@@ -302,10 +323,10 @@ fn json_media_mut(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
     fn in_content(holder: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
         if let Some(Value::Object(content)) = holder.get_mut("content") {
             for (name, media) in content.iter_mut() {
-                if name.starts_with("application/json") {
-                    if let Value::Object(media) = media {
-                        f(media);
-                    }
+                if name.starts_with("application/json")
+                    && let Value::Object(media) = media
+                {
+                    f(media);
                 }
             }
         }
@@ -394,7 +415,10 @@ pub fn strip_server_prefix(work: &mut Work) -> usize {
                             .and_then(Value::as_str)
                             .unwrap_or("")
                             .to_owned(),
-                        reason: format!("duplicate of {} {new} once the `{base}` prefix is dropped", key.to_uppercase()),
+                        reason: format!(
+                            "duplicate of {} {new} once the `{base}` prefix is dropped",
+                            key.to_uppercase()
+                        ),
                     });
                 } else {
                     target.insert(key, value);
@@ -468,7 +492,11 @@ pub fn operation_ids(work: &mut Work) -> usize {
                 .iter()
                 .map(|s| format!("{}{}", entry.id, sanitize(s, Case::Pascal)))
                 .collect();
-            candidates.push(format!("{}{}", entry.id, sanitize(&entry.method, Case::Pascal)));
+            candidates.push(format!(
+                "{}{}",
+                entry.id,
+                sanitize(&entry.method, Case::Pascal)
+            ));
             let mut chosen = None;
             for candidate in candidates {
                 if taken.insert(sanitize(&candidate, Case::Snake)) {
@@ -521,7 +549,14 @@ pub(crate) struct Leaf {
 }
 
 /// Collects the scalar (and array) leaves of `schema` below `name`.
-pub(crate) fn collect_leaves(doc: &Value, schema: &Value, name: &str, required: bool, out: &mut Vec<Leaf>, depth: usize) {
+pub(crate) fn collect_leaves(
+    doc: &Value,
+    schema: &Value,
+    name: &str,
+    required: bool,
+    out: &mut Vec<Leaf>,
+    depth: usize,
+) {
     let resolved = resolve(doc, schema);
     let Some(map) = resolved.as_object() else {
         return;
@@ -583,7 +618,14 @@ pub(crate) fn collect_leaves(doc: &Value, schema: &Value, name: &str, required: 
     let is_object = map.get("type") == Some(&json!("object")) || !properties.is_empty();
     if is_object {
         for (key, child, child_required) in properties {
-            collect_leaves(doc, &child, &format!("{name}[{key}]"), required && child_required, out, depth + 1);
+            collect_leaves(
+                doc,
+                &child,
+                &format!("{name}[{key}]"),
+                required && child_required,
+                out,
+                depth + 1,
+            );
         }
         return;
     }
@@ -605,76 +647,87 @@ pub(crate) fn collect_leaves(doc: &Value, schema: &Value, name: &str, required: 
 
 /// Expands query parameters selected by `select` into one parameter per leaf.
 fn expand_query_objects(work: &mut Work, select: fn(&Map<String, Value>, &Value) -> bool) -> usize {
-    let snapshot = work.doc.clone();
-    let mut count = 0;
-    let mut expand_list = |list: &mut Vec<Value>| {
-        let mut out: Vec<Value> = Vec::with_capacity(list.len());
-        let mut names: BTreeSet<(String, String)> = BTreeSet::new();
-        for param in list.iter() {
-            let resolved = resolve(&snapshot, param);
-            if let Some(p) = resolved.as_object() {
-                if let (Some(n), Some(i)) = (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str)) {
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        let mut expand_list = |list: &mut Vec<Value>| {
+            let mut out: Vec<Value> = Vec::with_capacity(list.len());
+            let mut names: BTreeSet<(String, String)> = BTreeSet::new();
+            for param in list.iter() {
+                let resolved = resolve(snapshot, param);
+                if let Some(p) = resolved.as_object()
+                    && let (Some(n), Some(i)) = (
+                        p.get("name").and_then(Value::as_str),
+                        p.get("in").and_then(Value::as_str),
+                    )
+                {
                     names.insert((n.to_owned(), i.to_owned()));
                 }
             }
-        }
-        for param in list.drain(..) {
-            let resolved = resolve(&snapshot, &param);
-            let Some(p) = resolved.as_object() else {
-                out.push(param);
-                continue;
-            };
-            let schema = p.get("schema").map(|s| resolve(&snapshot, s)).unwrap_or(&Value::Null);
-            if p.get("in").and_then(Value::as_str) != Some("query") || !select(p, schema) {
-                out.push(param);
-                continue;
-            }
-            count += 1;
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-            let required = p.get("required") == Some(&json!(true));
-            let mut leaves = Vec::new();
-            if let Some(s) = p.get("schema") {
-                collect_leaves(&snapshot, s, name, required, &mut leaves, 0);
-            }
-            for leaf in leaves {
-                if !names.insert((leaf.name.clone(), "query".to_owned())) {
+            for param in list.drain(..) {
+                let resolved = resolve(snapshot, &param);
+                let Some(p) = resolved.as_object() else {
+                    out.push(param);
+                    continue;
+                };
+                let schema = p
+                    .get("schema")
+                    .map(|s| resolve(snapshot, s))
+                    .unwrap_or(&Value::Null);
+                if p.get("in").and_then(Value::as_str) != Some("query") || !select(p, schema) {
+                    out.push(param);
                     continue;
                 }
-                let mut new = Map::new();
-                new.insert("name".into(), json!(leaf.name));
-                new.insert("in".into(), json!("query"));
-                if let Some(d) = leaf.description.or_else(|| p.get("description").and_then(Value::as_str).map(str::to_owned)) {
-                    new.insert("description".into(), json!(d));
+                count += 1;
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                let required = p.get("required") == Some(&json!(true));
+                let mut leaves = Vec::new();
+                if let Some(s) = p.get("schema") {
+                    collect_leaves(snapshot, s, name, required, &mut leaves, 0);
                 }
-                if leaf.required {
-                    new.insert("required".into(), json!(true));
+                for leaf in leaves {
+                    if !names.insert((leaf.name.clone(), "query".to_owned())) {
+                        continue;
+                    }
+                    let mut new = Map::new();
+                    new.insert("name".into(), json!(leaf.name));
+                    new.insert("in".into(), json!("query"));
+                    if let Some(d) = leaf.description.or_else(|| {
+                        p.get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    }) {
+                        new.insert("description".into(), json!(d));
+                    }
+                    if leaf.required {
+                        new.insert("required".into(), json!(true));
+                    }
+                    if p.get("deprecated") == Some(&json!(true)) {
+                        new.insert("deprecated".into(), json!(true));
+                    }
+                    new.insert("schema".into(), leaf.schema);
+                    out.push(Value::Object(new));
                 }
-                if p.get("deprecated") == Some(&json!(true)) {
-                    new.insert("deprecated".into(), json!(true));
-                }
-                new.insert("schema".into(), leaf.schema);
-                out.push(Value::Object(new));
             }
-        }
-        *list = out;
-    };
-    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Value::Object(item) = item else { continue };
-            for (key, value) in item.iter_mut() {
-                if key == "parameters" {
-                    if let Value::Array(list) = value {
+            *list = out;
+        };
+        if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+            for item in paths.values_mut() {
+                let Value::Object(item) = item else { continue };
+                for (key, value) in item.iter_mut() {
+                    if key == "parameters" {
+                        if let Value::Array(list) = value {
+                            expand_list(list);
+                        }
+                    } else if METHODS.contains(&key.as_str())
+                        && let Some(Value::Array(list)) = value.get_mut("parameters")
+                    {
                         expand_list(list);
                     }
-                } else if METHODS.contains(&key.as_str()) {
-                    if let Some(Value::Array(list)) = value.get_mut("parameters") {
-                        expand_list(list);
-                    }
                 }
             }
         }
-    }
-    count
+        count
+    })
 }
 
 /// `style: deepObject` query parameters → one scalar parameter per leaf, named
@@ -712,56 +765,57 @@ pub fn form_object_params(work: &mut Work) -> usize {
 /// `content` parameter's schema describes the same value, and the API authenticates with a
 /// bearer token, not cookies.
 pub fn parameter_shapes(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
-    let mut count = 0;
-    let mut fix_list = |list: &mut Vec<Value>| {
-        list.retain(|param| {
-            let resolved = resolve(&snapshot, param);
-            let cookie = resolved.get("in") == Some(&json!("cookie"));
-            count += usize::from(cookie);
-            !cookie
-        });
-        for param in list.iter_mut() {
-            let resolved = resolve(&snapshot, param).clone();
-            let is_path = resolved.get("in") == Some(&json!("path"));
-            let needs_required = is_path && resolved.get("required") != Some(&json!(true));
-            let content_schema = resolved
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|c| c.values().next())
-                .and_then(|m| m.get("schema"))
-                .cloned();
-            if needs_required || content_schema.is_some() {
-                let mut fixed = resolved.as_object().cloned().unwrap_or_default();
-                if needs_required {
-                    fixed.insert("required".into(), json!(true));
-                }
-                if let Some(schema) = content_schema {
-                    fixed.remove("content");
-                    fixed.insert("schema".into(), schema);
-                }
-                *param = Value::Object(fixed);
-                count += 1;
-            }
-        }
-    };
-    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Value::Object(item) = item else { continue };
-            for (key, value) in item.iter_mut() {
-                if key == "parameters" {
-                    if let Value::Array(list) = value {
-                        fix_list(list);
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        let mut fix_list = |list: &mut Vec<Value>| {
+            list.retain(|param| {
+                let resolved = resolve(snapshot, param);
+                let cookie = resolved.get("in") == Some(&json!("cookie"));
+                count += usize::from(cookie);
+                !cookie
+            });
+            for param in list.iter_mut() {
+                let resolved = resolve(snapshot, param).clone();
+                let is_path = resolved.get("in") == Some(&json!("path"));
+                let needs_required = is_path && resolved.get("required") != Some(&json!(true));
+                let content_schema = resolved
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().next())
+                    .and_then(|m| m.get("schema"))
+                    .cloned();
+                if needs_required || content_schema.is_some() {
+                    let mut fixed = resolved.as_object().cloned().unwrap_or_default();
+                    if needs_required {
+                        fixed.insert("required".into(), json!(true));
                     }
-                } else if METHODS.contains(&key.as_str()) {
-                    if let Some(Value::Array(list)) = value.get_mut("parameters") {
-                        fix_list(list);
+                    if let Some(schema) = content_schema {
+                        fixed.remove("content");
+                        fixed.insert("schema".into(), schema);
                     }
+                    *param = Value::Object(fixed);
+                    count += 1;
                 }
             }
+        };
+        if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+            for item in paths.values_mut() {
+                let Value::Object(item) = item else { continue };
+                for (key, value) in item.iter_mut() {
+                    if key == "parameters" {
+                        if let Value::Array(list) = value {
+                            fix_list(list);
+                        }
+                    } else if METHODS.contains(&key.as_str())
+                        && let Some(Value::Array(list)) = value.get_mut("parameters")
+                    {
+                        fix_list(list);
+                    }
+                }
+            }
         }
-    }
-    count
+        count
+    })
 }
 
 /// Whether a response status key is an error (4xx, 5xx, `4XX`, `5XX`).
@@ -848,75 +902,84 @@ fn json_response(doc: &Value, original: &Value, schema: Value) -> Value {
 /// variant still deserializes in the common cases, and when it does not the client returns
 /// `Error::InvalidResponsePayload` with the raw bytes.
 pub fn error_schemas(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
-    let mut count = 0;
-    walk::operations_mut(&mut work.doc, &mut |_, _, _, op| {
-        let Some(Value::Object(responses)) = op.get_mut("responses") else {
-            return;
-        };
-        let has_success = responses.keys().any(|c| is_success_status(c));
-        let errors: Vec<(String, ResponseKind)> = responses
-            .iter()
-            .filter(|(code, _)| is_error_status(code) || (*code == "default" && has_success))
-            .map(|(code, r)| (code.clone(), response_kind(&snapshot, r)))
-            .collect();
-        let distinct: Vec<&ResponseKind> = errors.iter().fold(Vec::new(), |mut acc, (_, k)| {
-            if !acc.contains(&k) {
-                acc.push(k);
-            }
-            acc
-        });
-        if distinct.len() <= 1 {
-            return;
-        }
-        count += 1;
-        // Most frequent JSON schema; ties go to the lowest status (the map is sorted).
-        let mut tally: Vec<(Value, usize)> = Vec::new();
-        for (_, kind) in &errors {
-            if let ResponseKind::Json(schema) = kind {
-                match tally.iter_mut().find(|(s, _)| s == schema) {
-                    Some((_, n)) => *n += 1,
-                    None => tally.push((schema.clone(), 1)),
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        walk::operations_mut(doc, &mut |_, _, _, op| {
+            let Some(Value::Object(responses)) = op.get_mut("responses") else {
+                return;
+            };
+            let has_success = responses.keys().any(|c| is_success_status(c));
+            let errors: Vec<(String, ResponseKind)> = responses
+                .iter()
+                .filter(|(code, _)| is_error_status(code) || (*code == "default" && has_success))
+                .map(|(code, r)| (code.clone(), response_kind(snapshot, r)))
+                .collect();
+            let distinct: Vec<&ResponseKind> = errors.iter().fold(Vec::new(), |mut acc, (_, k)| {
+                if !acc.contains(&k) {
+                    acc.push(k);
                 }
+                acc
+            });
+            if distinct.len() <= 1 {
+                return;
             }
-        }
-        let chosen = tally
-            .iter()
-            .enumerate()
-            .max_by(|(ia, (_, a)), (ib, (_, b))| a.cmp(b).then(ib.cmp(ia)))
-            .map(|(_, (s, _))| s.clone());
-        for (code, kind) in errors {
-            match (&chosen, kind) {
-                (Some(schema), ResponseKind::Json(current)) if current != *schema => {
-                    if let Some(original) = responses.get(&code).cloned() {
-                        responses.insert(code, json_response(&snapshot, &original, schema.clone()));
+            count += 1;
+            // Most frequent JSON schema; ties go to the lowest status (the map is sorted).
+            let mut tally: Vec<(Value, usize)> = Vec::new();
+            for (_, kind) in &errors {
+                if let ResponseKind::Json(schema) = kind {
+                    match tally.iter_mut().find(|(s, _)| s == schema) {
+                        Some((_, n)) => *n += 1,
+                        None => tally.push((schema.clone(), 1)),
                     }
                 }
-                (Some(_), ResponseKind::Json(_)) => {}
-                (_, _) => {
-                    responses.remove(&code);
+            }
+            let chosen = tally
+                .iter()
+                .enumerate()
+                .max_by(|(ia, (_, a)), (ib, (_, b))| a.cmp(b).then(ib.cmp(ia)))
+                .map(|(_, (s, _))| s.clone());
+            for (code, kind) in errors {
+                match (&chosen, kind) {
+                    (Some(schema), ResponseKind::Json(current)) if current != *schema => {
+                        if let Some(original) = responses.get(&code).cloned() {
+                            responses.insert(code, json_response(snapshot, &original, schema.clone()));
+                        }
+                    }
+                    (Some(_), ResponseKind::Json(_)) => {}
+                    (_, _) => {
+                        responses.remove(&code);
+                    }
                 }
             }
-        }
-    });
-    count
+        });
+        count
+    })
 }
 
 /// `schema` with prose and examples removed, for comparing structure.
 fn structure(doc: &Value, schema: &Value) -> Value {
-    fn strip(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "examples"))
-                    .map(|(k, v)| (k.clone(), strip(v)))
-                    .collect(),
-            ),
-            Value::Array(items) => Value::Array(items.iter().map(strip).collect()),
-            other => other.clone(),
-        }
+    stripped(resolve(doc, schema))
+}
+
+/// `value` without `description`, `title`, `example` and `examples` keys (recursively).
+fn stripped(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => stripped_map(map),
+        Value::Array(items) => Value::Array(items.iter().map(stripped).collect()),
+        other => other.clone(),
     }
-    strip(resolve(doc, schema))
+}
+
+/// [`stripped`] for an object.
+fn stripped_map(map: &Map<String, Value>) -> Value {
+    Value::Object(
+        map.iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "examples"))
+            .map(|(k, v)| (k.clone(), stripped(v)))
+            .collect(),
+    )
+}
 }
 
 /// Operations with several 2xx responses of different shapes → one success shape.
@@ -928,69 +991,76 @@ fn structure(doc: &Value, schema: &Value) -> Value {
 /// become an `anyOf` of both, which accepts each; a 2xx without a JSON body beside a JSON
 /// one is dropped (it would arrive as `Error::UnexpectedResponse` with its status).
 pub fn success_schemas(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
-    let mut count = 0;
-    walk::operations_mut(&mut work.doc, &mut |_, _, _, op| {
-        let Some(Value::Object(responses)) = op.get_mut("responses") else {
-            return;
-        };
-        let successes: Vec<(String, ResponseKind)> = responses
-            .iter()
-            .filter(|(code, _)| is_success_status(code))
-            .map(|(code, r)| (code.clone(), response_kind(&snapshot, r)))
-            .collect();
-        let mut distinct: Vec<&ResponseKind> = Vec::new();
-        for (_, kind) in &successes {
-            if !distinct.contains(&kind) {
-                distinct.push(kind);
-            }
-        }
-        if distinct.len() <= 1 {
-            return;
-        }
-        let jsons: Vec<Value> = successes
-            .iter()
-            .filter_map(|(_, k)| match k {
-                ResponseKind::Json(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
-        let Some(first) = jsons.first().cloned() else {
-            return;
-        };
-        count += 1;
-        let same = jsons
-            .iter()
-            .all(|s| structure(&snapshot, s) == structure(&snapshot, &first));
-        let unified = if same {
-            first
-        } else {
-            let mut branches: Vec<Value> = Vec::new();
-            for s in jsons {
-                if !branches.contains(&s) {
-                    branches.push(s);
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        walk::operations_mut(doc, &mut |_, _, _, op| {
+            let Some(Value::Object(responses)) = op.get_mut("responses") else {
+                return;
+            };
+            let successes: Vec<(String, ResponseKind)> = responses
+                .iter()
+                .filter(|(code, _)| is_success_status(code))
+                .map(|(code, r)| (code.clone(), response_kind(snapshot, r)))
+                .collect();
+            let mut distinct: Vec<&ResponseKind> = Vec::new();
+            for (_, kind) in &successes {
+                if !distinct.contains(&kind) {
+                    distinct.push(kind);
                 }
             }
-            json!({ "anyOf": branches })
-        };
-        for (code, kind) in successes {
-            match kind {
-                ResponseKind::Json(_) => {
-                    if let Some(original) = responses.get(&code).cloned() {
-                        responses.insert(code, json_response(&snapshot, &original, unified.clone()));
+            if distinct.len() <= 1 {
+                return;
+            }
+            let jsons: Vec<Value> = successes
+                .iter()
+                .filter_map(|(_, k)| match k {
+                    ResponseKind::Json(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            let Some(first) = jsons.first().cloned() else {
+                return;
+            };
+            count += 1;
+            let same = jsons
+                .iter()
+                .all(|s| structure(snapshot, s) == structure(snapshot, &first));
+            let unified = if same {
+                first
+            } else {
+                let mut branches: Vec<Value> = Vec::new();
+                for s in jsons {
+                    if !branches.contains(&s) {
+                        branches.push(s);
                     }
                 }
-                _ => {
-                    responses.remove(&code);
+                json!({ "anyOf": branches })
+            };
+            for (code, kind) in successes {
+                match kind {
+                    ResponseKind::Json(_) => {
+                        if let Some(original) = responses.get(&code).cloned() {
+                            responses
+                                .insert(code, json_response(snapshot, &original, unified.clone()));
+                        }
+                    }
+                    _ => {
+                        responses.remove(&code);
+                    }
                 }
             }
-        }
-    });
-    count
+        });
+        count
+    })
 }
 
 /// A component name not yet used in `section`, starting from `wanted`.
-fn free_component_name(doc: &Value, section: &str, wanted: &str, content: &Value) -> (String, bool) {
+fn free_component_name(
+    doc: &Value,
+    section: &str,
+    wanted: &str,
+    content: &Value,
+) -> (String, bool) {
     let existing = doc
         .get("components")
         .and_then(|c| c.get(section))
@@ -1015,7 +1085,10 @@ fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
     if !doc.get("components").is_some_and(Value::is_object) {
         doc["components"] = json!({});
     }
-    if !doc["components"].get("schemas").is_some_and(Value::is_object) {
+    if !doc["components"]
+        .get("schemas")
+        .is_some_and(Value::is_object)
+    {
         doc["components"]["schemas"] = json!({});
     }
     doc["components"]["schemas"][name] = schema;
@@ -1029,63 +1102,66 @@ fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
 /// type would be the success type and error bodies would fail to parse (or, worse, parse as
 /// an empty success object). A named component gets its own type. The schema is unchanged.
 pub fn hoist_inline_errors(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
-    let mut hoisted: Vec<(String, Value)> = Vec::new();
-    let mut count = 0;
-    walk::operations_mut(&mut work.doc, &mut |_, _, _, op| {
-        let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or("Operation")
-            .to_owned();
-        let Some(Value::Object(responses)) = op.get_mut("responses") else {
-            return;
-        };
-        let inline = |r: &Value| match response_kind(&snapshot, r) {
-            ResponseKind::Json(s) if s.get("$ref").is_none() => Some(s),
-            _ => None,
-        };
-        let has_inline_success = responses
-            .iter()
-            .any(|(c, r)| (is_success_status(c) || c == "default") && inline(r).is_some());
-        if !has_inline_success {
-            return;
-        }
-        let error_codes: Vec<String> = responses
-            .iter()
-            .filter(|(c, r)| is_error_status(c) && inline(r).is_some())
-            .map(|(c, _)| c.clone())
-            .collect();
-        if error_codes.is_empty() {
-            return;
-        }
-        count += 1;
-        for code in error_codes {
-            let Some(original) = responses.get(&code).cloned() else {
-                continue;
+    let (hoisted, count) = with_components(&mut work.doc, |snapshot, doc| {
+        let mut hoisted: Vec<(String, Value)> = Vec::new();
+        let mut count = 0;
+        walk::operations_mut(doc, &mut |_, _, _, op| {
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("Operation")
+                .to_owned();
+            let Some(Value::Object(responses)) = op.get_mut("responses") else {
+                return;
             };
-            let Some(schema) = inline(&original) else {
-                continue;
+            let inline = |r: &Value| match response_kind(snapshot, r) {
+                ResponseKind::Json(s) if s.get("$ref").is_none() => Some(s),
+                _ => None,
             };
-            let wanted = format!("{}Error", sanitize(&id, Case::Pascal));
-            let name = match hoisted.iter().find(|(_, s)| *s == schema) {
-                Some((name, _)) => name.clone(),
-                None => {
-                    let mut candidate = wanted.clone();
-                    let mut n = 2;
-                    while hoisted.iter().any(|(h, _)| *h == candidate)
-                        || free_component_name(&snapshot, "schemas", &candidate, &schema).0 != candidate
-                    {
-                        candidate = format!("{wanted}{n}");
-                        n += 1;
+            let has_inline_success = responses
+                .iter()
+                .any(|(c, r)| (is_success_status(c) || c == "default") && inline(r).is_some());
+            if !has_inline_success {
+                return;
+            }
+            let error_codes: Vec<String> = responses
+                .iter()
+                .filter(|(c, r)| is_error_status(c) && inline(r).is_some())
+                .map(|(c, _)| c.clone())
+                .collect();
+            if error_codes.is_empty() {
+                return;
+            }
+            count += 1;
+            for code in error_codes {
+                let Some(original) = responses.get(&code).cloned() else {
+                    continue;
+                };
+                let Some(schema) = inline(&original) else {
+                    continue;
+                };
+                let wanted = format!("{}Error", sanitize(&id, Case::Pascal));
+                let name = match hoisted.iter().find(|(_, s)| *s == schema) {
+                    Some((name, _)) => name.clone(),
+                    None => {
+                        let mut candidate = wanted.clone();
+                        let mut n = 2;
+                        while hoisted.iter().any(|(h, _)| *h == candidate)
+                            || free_component_name(snapshot, "schemas", &candidate, &schema).0
+                                != candidate
+                        {
+                            candidate = format!("{wanted}{n}");
+                            n += 1;
+                        }
+                        hoisted.push((candidate.clone(), schema.clone()));
+                        candidate
                     }
-                    hoisted.push((candidate.clone(), schema.clone()));
-                    candidate
-                }
-            };
-            let reference = json!({ "$ref": pointer::component_ref("schemas", &name) });
-            responses.insert(code, json_response(&snapshot, &original, reference));
-        }
+                };
+                let reference = json!({ "$ref": pointer::component_ref("schemas", &name) });
+                responses.insert(code, json_response(snapshot, &original, reference));
+            }
+        });
+        (hoisted, count)
     });
     for (name, schema) in hoisted {
         insert_component_schema(&mut work.doc, &name, schema);
@@ -1101,7 +1177,7 @@ pub fn hoist_inline_errors(work: &mut Work) -> usize {
 /// every value the enum allowed; the allowed values stay listed in the description.
 pub fn enum_variant_collisions(work: &mut Work) -> usize {
     let mut count = 0;
-    walk::schemas_mut(&mut work.doc, &mut |_, schema| {
+    walk::schemas_mut(&mut work.doc, &mut |schema| {
         let Some(Value::Array(values)) = schema.get("enum") else {
             return;
         };
@@ -1129,17 +1205,21 @@ pub fn enum_variant_collisions(work: &mut Work) -> usize {
 /// `enum`, array items, object properties (known keys, required keys) and the branches of
 /// `allOf`/`oneOf`/`anyOf`.
 fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
-    let resolved = resolve(doc, schema);
-    let Some(map) = resolved.as_object() else {
-        return true;
-    };
+    match resolve(doc, schema).as_object() {
+        Some(map) => conforms_map(doc, map, value, depth),
+        None => true,
+    }
+}
+
+/// [`conforms`] for a schema object.
+fn conforms_map(doc: &Value, map: &Map<String, Value>, value: &Value, depth: usize) -> bool {
     if depth > 16 {
         return true;
     }
-    if let Some(Value::Array(parts)) = map.get("allOf") {
-        if !parts.iter().all(|p| conforms(doc, p, value, depth + 1)) {
-            return false;
-        }
+    if let Some(Value::Array(parts)) = map.get("allOf")
+        && !parts.iter().all(|p| conforms(doc, p, value, depth + 1))
+    {
+        return false;
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(parts)) = map.get(key) {
@@ -1155,12 +1235,14 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
                 .get("enum")
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.contains(&Value::Null))
-            || (map.get("type").is_none() && !map.contains_key("enum") && !map.contains_key("properties"));
+            || (map.get("type").is_none()
+                && !map.contains_key("enum")
+                && !map.contains_key("properties"));
     }
-    if let Some(Value::Array(values)) = map.get("enum") {
-        if !values.contains(value) {
-            return false;
-        }
+    if let Some(Value::Array(values)) = map.get("enum")
+        && !values.contains(value)
+    {
+        return false;
     }
     let inferred = if map.contains_key("items") {
         Some("array")
@@ -1184,14 +1266,20 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
             };
             let props = map.get("properties").and_then(Value::as_object);
             let open_map = matches!(map.get("additionalProperties"), Some(Value::Object(_)));
-            let keys_ok = object.iter().all(|(k, v)| match props.and_then(|p| p.get(k)) {
-                Some(schema) => conforms(doc, schema, v, depth + 1),
-                None => open_map,
-            });
+            let keys_ok = object
+                .iter()
+                .all(|(k, v)| match props.and_then(|p| p.get(k)) {
+                    Some(schema) => conforms(doc, schema, v, depth + 1),
+                    None => open_map,
+                });
             let required_ok = map
                 .get("required")
                 .and_then(Value::as_array)
-                .is_none_or(|r| r.iter().filter_map(Value::as_str).all(|k| object.contains_key(k)));
+                .is_none_or(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .all(|k| object.contains_key(k))
+                });
             keys_ok && required_ok
         }
         Some("object") => value.is_object(),
@@ -1208,20 +1296,20 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
 /// what the server assumes when the field is omitted; without it the generated field is
 /// simply optional or required as declared, and the server still applies its own default.
 pub fn nonconforming_defaults(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
-    let mut count = 0;
-    walk::schemas_mut(&mut work.doc, &mut |_, schema| {
-        let Some(default) = schema.get("default") else {
-            return;
-        };
-        let mut without = schema.clone();
-        without.remove("default");
-        if !conforms(&snapshot, &Value::Object(without), default, 0) {
-            schema.remove("default");
-            count += 1;
+    let mut rejected = Vec::new();
+    walk::schemas(&work.doc, &mut |pointer, schema| {
+        if let Some(default) = schema.get("default")
+            && !conforms_map(&work.doc, schema, default, 0)
+        {
+            rejected.push(pointer.to_owned());
         }
     });
-    count
+    for pointer in &rejected {
+        if let Some(Value::Object(schema)) = work.doc.pointer_mut(pointer) {
+            schema.remove("default");
+        }
+    }
+    rejected.len()
 }
 
 /// `pattern`s that the `regress` engine cannot compile → dropped.
@@ -1232,12 +1320,12 @@ pub fn nonconforming_defaults(work: &mut Work) -> usize {
 /// still validates.
 pub fn invalid_patterns(work: &mut Work) -> usize {
     let mut count = 0;
-    walk::schemas_mut(&mut work.doc, &mut |_, schema| {
-        if let Some(Value::String(pattern)) = schema.get("pattern") {
-            if regress::Regex::new(pattern).is_err() {
-                schema.remove("pattern");
-                count += 1;
-            }
+    walk::schemas_mut(&mut work.doc, &mut |schema| {
+        if let Some(Value::String(pattern)) = schema.get("pattern")
+            && regress::Regex::new(pattern).is_err()
+        {
+            schema.remove("pattern");
+            count += 1;
         }
     });
     count
@@ -1290,7 +1378,8 @@ fn rewrite_component_refs(doc: &mut Value, section: &str, renames: &BTreeMap<Str
 /// second component of the same name, so one of them would get the other's fields. Renaming
 /// changes only the Rust type name; the JSON is unchanged.
 pub fn component_name_collisions(work: &mut Work) -> usize {
-    let Some(Value::Object(schemas)) = work.doc.get("components").and_then(|c| c.get("schemas")) else {
+    let Some(Value::Object(schemas)) = work.doc.get("components").and_then(|c| c.get("schemas"))
+    else {
         return 0;
     };
     let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -1307,7 +1396,9 @@ pub fn component_name_collisions(work: &mut Work) -> usize {
             let mut n = 2;
             let new = loop {
                 let candidate = format!("{name}{n}");
-                if used.insert(sanitize(&candidate, Case::Pascal)) && !schemas.contains_key(&candidate) {
+                if used.insert(sanitize(&candidate, Case::Pascal))
+                    && !schemas.contains_key(&candidate)
+                {
                     break candidate;
                 }
                 n += 1;
@@ -1340,15 +1431,20 @@ fn makes_named_type(schema: &Map<String, Value>) -> bool {
     }
     let has = |k: &str| schema.contains_key(k);
     let non_empty = |k: &str| {
-        schema
-            .get(k)
-            .is_some_and(|v| v.as_object().is_some_and(|o| !o.is_empty()) || v.as_array().is_some_and(|a| !a.is_empty()))
+        schema.get(k).is_some_and(|v| {
+            v.as_object().is_some_and(|o| !o.is_empty())
+                || v.as_array().is_some_and(|a| !a.is_empty())
+        })
     };
     non_empty("properties")
         || non_empty("enum")
         || non_empty("oneOf")
         || non_empty("anyOf")
-        || (non_empty("allOf") && schema.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() > 1))
+        || (non_empty("allOf")
+            && schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.len() > 1))
         || (schema.get("type") == Some(&json!("string"))
             && (has("pattern") || has("minLength") || has("maxLength")))
 }
@@ -1373,16 +1469,19 @@ impl NameRegistry {
 
     /// Walks an inline schema that typify will name `suggested` (unless it has a title),
     /// retitling it when its name is taken by a different structure, then its children.
-    fn inline(&mut self, doc: &Value, schema: &mut Value, suggested: &str) {
+    fn inline(&mut self, schema: &mut Value, suggested: &str) {
         let Value::Object(map) = schema else { return };
         if map.contains_key("$ref") {
             return;
         }
         let mut name = suggested.to_owned();
         if makes_named_type(map) {
-            let title = map.get("title").and_then(Value::as_str).map(|t| sanitize(t, Case::Pascal));
+            let title = map
+                .get("title")
+                .and_then(Value::as_str)
+                .map(|t| sanitize(t, Case::Pascal));
             name = title.unwrap_or_else(|| suggested.to_owned());
-            let fingerprint = structure(doc, &Value::Object(map.clone()));
+            let fingerprint = stripped_map(map);
             if !self.claim(&name, &fingerprint) {
                 let base = sanitize(&format!("{suggested}-inline"), Case::Pascal);
                 let mut candidate = base.clone();
@@ -1396,22 +1495,25 @@ impl NameRegistry {
                 self.renamed += 1;
             }
         }
-        self.children(doc, map, &name);
+        self.children(map, &name);
     }
 
     /// Visits the property, item and map-value subschemas of `map`, named as typify would.
-    fn children(&mut self, doc: &Value, map: &mut Map<String, Value>, name: &str) {
+    fn children(&mut self, map: &mut Map<String, Value>, name: &str) {
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (prop, child) in props.iter_mut() {
-                let suggested = sanitize(&format!("{name}_{}", heck::ToSnakeCase::to_snake_case(prop.as_str())), Case::Pascal);
-                self.inline(doc, child, &suggested);
+                let suggested = sanitize(
+                    &format!("{name}_{}", heck::ToSnakeCase::to_snake_case(prop.as_str())),
+                    Case::Pascal,
+                );
+                self.inline(child, &suggested);
             }
         }
         if let Some(items) = map.get_mut("items") {
-            self.inline(doc, items, &format!("{name}Item"));
+            self.inline(items, &format!("{name}Item"));
         }
         if let Some(value) = map.get_mut("additionalProperties") {
-            self.inline(doc, value, &format!("{name}Value"));
+            self.inline(value, &format!("{name}Value"));
         }
     }
 }
@@ -1426,14 +1528,14 @@ impl NameRegistry {
 /// so the JSON is unchanged. Operation-level inline schemas are named as progenitor does
 /// (`<OperationId>Response`, `<OperationId>Body`, `<OperationId><Parameter>`).
 pub fn inline_name_collisions(work: &mut Work) -> usize {
-    let snapshot = work.doc.clone();
     let mut registry = NameRegistry {
         taken: BTreeMap::new(),
         renamed: 0,
     };
-    if let Some(Value::Object(schemas)) = snapshot.get("components").and_then(|c| c.get("schemas")) {
+    if let Some(Value::Object(schemas)) = work.doc.get("components").and_then(|c| c.get("schemas"))
+    {
         for (name, schema) in schemas {
-            registry.claim(&sanitize(name, Case::Pascal), &structure(&snapshot, schema));
+            registry.claim(&sanitize(name, Case::Pascal), &stripped(schema));
         }
     }
     if let Some(Value::Object(schemas)) = work
@@ -1443,7 +1545,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
     {
         for (name, schema) in schemas.iter_mut() {
             if let Value::Object(map) = schema {
-                registry.children(&snapshot, map, &sanitize(name, Case::Pascal));
+                registry.children(map, &sanitize(name, Case::Pascal));
             }
         }
     }
@@ -1455,19 +1557,28 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
             .to_owned();
         if let Some(Value::Array(params)) = op.get_mut("parameters") {
             for param in params.iter_mut() {
-                let name = param.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+                let name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
                 if let Some(schema) = param.get_mut("schema") {
-                    registry.inline(&snapshot, schema, &sanitize(&format!("{id}-{name}"), Case::Pascal));
+                    registry.inline(
+                        schema,
+                        &sanitize(&format!("{id}-{name}"), Case::Pascal),
+                    );
                 }
             }
         }
-        if let Some(Value::Object(content)) = op
-            .get_mut("requestBody")
-            .and_then(|b| b.get_mut("content"))
+        if let Some(Value::Object(content)) =
+            op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
         {
             for media in content.values_mut() {
                 if let Some(schema) = media.get_mut("schema") {
-                    registry.inline(&snapshot, schema, &sanitize(&format!("{id}-body"), Case::Pascal));
+                    registry.inline(
+                        schema,
+                        &sanitize(&format!("{id}-body"), Case::Pascal),
+                    );
                 }
             }
         }
@@ -1479,7 +1590,10 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
                             continue;
                         }
                         if let Some(schema) = media.get_mut("schema") {
-                            registry.inline(&snapshot, schema, &sanitize(&format!("{id}-response"), Case::Pascal));
+                            registry.inline(
+                                        schema,
+                                &sanitize(&format!("{id}-response"), Case::Pascal),
+                            );
                         }
                     }
                 }
@@ -1518,8 +1632,10 @@ pub fn tag_name_collisions(work: &mut Work) -> usize {
         let mut n = 2;
         loop {
             let candidate = format!("{tag} {n}");
-            if !seen.contains_key(&sanitize(&candidate, Case::Pascal)) {
-                seen.insert(sanitize(&candidate, Case::Pascal), candidate.clone());
+            if let std::collections::btree_map::Entry::Vacant(e) =
+                seen.entry(sanitize(&candidate, Case::Pascal))
+            {
+                e.insert(candidate.clone());
                 *new = candidate;
                 break;
             }
@@ -1540,7 +1656,12 @@ pub fn tag_name_collisions(work: &mut Work) -> usize {
     });
     if let Some(Value::Array(tags)) = work.doc.get_mut("tags") {
         for tag in tags.iter_mut() {
-            if let Some(new) = tag.get("name").and_then(Value::as_str).and_then(|t| renames.get(t)).cloned() {
+            if let Some(new) = tag
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(|t| renames.get(t))
+                .cloned()
+            {
                 tag["name"] = json!(new);
             }
         }
@@ -1553,22 +1674,35 @@ mod tests {
     use super::*;
 
     fn work(doc: Value) -> Work {
-        Work { doc, removed: Vec::new() }
+        Work {
+            doc,
+            removed: Vec::new(),
+        }
     }
 
     #[test]
     fn deep_object_expands_to_bracketed_leaves() {
-        let mut w = work(json!({"paths": {"/rooms": {"get": {"operationId": "ListRooms", "parameters": [
+        let mut w = work(
+            json!({"paths": {"/rooms": {"get": {"operationId": "ListRooms", "parameters": [
             {"name": "filter", "in": "query", "style": "deepObject", "explode": true, "schema": {
                 "type": "object", "properties": {
                     "date_created_at": {"type": "object", "properties": {"gte": {"type": "string", "format": "date"}}},
                     "unique_name": {"type": "string"}}}}
-        ], "responses": {}}}}}));
+        ], "responses": {}}}}}),
+        );
         assert_eq!(deep_object_params(&mut w), 1);
-        let params = w.doc["paths"]["/rooms"]["get"]["parameters"].as_array().unwrap();
+        let params = w.doc["paths"]["/rooms"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
         let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["filter[date_created_at][gte]", "filter[unique_name]"]);
-        assert_eq!(params[0]["schema"], json!({"type": "string", "format": "date"}));
+        assert_eq!(
+            names,
+            ["filter[date_created_at][gte]", "filter[unique_name]"]
+        );
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "string", "format": "date"})
+        );
     }
 
     #[test]
@@ -1586,24 +1720,32 @@ mod tests {
 
     #[test]
     fn v2_prefix_is_dropped() {
-        let mut w = work(json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
-            "/v2/whatsapp": {"get": {"operationId": "A", "responses": {}}}}}));
+        let mut w = work(
+            json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+            "/v2/whatsapp": {"get": {"operationId": "A", "responses": {}}}}}),
+        );
         assert_eq!(strip_server_prefix(&mut w), 1);
         assert!(w.doc["paths"]["/whatsapp"]["get"].is_object());
     }
 
     #[test]
     fn default_beside_success_becomes_ranges() {
-        let mut w = work(json!({"paths": {"/a": {"get": {"operationId": "A", "responses": {
-            "200": {"description": "ok"}, "default": {"description": "err"}}}}}}));
+        let mut w = work(
+            json!({"paths": {"/a": {"get": {"operationId": "A", "responses": {
+            "200": {"description": "ok"}, "default": {"description": "err"}}}}}}),
+        );
         assert_eq!(default_responses(&mut w), 1);
-        let responses = w.doc["paths"]["/a"]["get"]["responses"].as_object().unwrap();
+        let responses = w.doc["paths"]["/a"]["get"]["responses"]
+            .as_object()
+            .unwrap();
         assert_eq!(responses.keys().collect::<Vec<_>>(), ["200", "4XX", "5XX"]);
     }
 
     #[test]
     fn colliding_enum_becomes_string() {
-        let mut w = work(json!({"paths": {}, "components": {"schemas": {"E": {"type": "string", "enum": ["A", "a"]}}}}));
+        let mut w = work(
+            json!({"paths": {}, "components": {"schemas": {"E": {"type": "string", "enum": ["A", "a"]}}}}),
+        );
         assert_eq!(enum_variant_collisions(&mut w), 1);
         assert!(w.doc["components"]["schemas"]["E"].get("enum").is_none());
     }

@@ -92,7 +92,10 @@ const FIXUPS: [WorkFixup; 22] = [
     ("enum_variant_collisions", fixups::enum_variant_collisions),
     ("nonconforming_defaults", fixups::nonconforming_defaults),
     ("invalid_patterns", fixups::invalid_patterns),
-    ("component_name_collisions", fixups::component_name_collisions),
+    (
+        "component_name_collisions",
+        fixups::component_name_collisions,
+    ),
     ("inline_name_collisions", fixups::inline_name_collisions),
     ("tag_name_collisions", fixups::tag_name_collisions),
     ("nullable_refs_after_fixups", nullable_refs_work),
@@ -193,6 +196,11 @@ pub fn parse_openapi30_text(text: &str, origin: &str) -> Result<openapiv3::OpenA
         origin: origin.to_owned(),
         line: Some(e.line()),
         column: Some(e.column()),
-        message: e.to_string().split(" at line ").next().unwrap_or("").to_owned(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or("")
+            .to_owned(),
     })
 }

@@ -137,10 +137,22 @@ mod tests {
 
     #[test]
     fn mirrors_typify() {
-        assert_eq!(sanitize("getMdrUsageReports", Case::Snake), "get_mdr_usage_reports");
-        assert_eq!(sanitize("GetMdrUsageReports", Case::Snake), "get_mdr_usage_reports");
-        assert_eq!(sanitize("filter[date][gte]", Case::Snake), "filter_date_gte");
-        assert_eq!(sanitize("ListRooms-response", Case::Pascal), "ListRoomsResponse");
+        assert_eq!(
+            sanitize("getMdrUsageReports", Case::Snake),
+            "get_mdr_usage_reports"
+        );
+        assert_eq!(
+            sanitize("GetMdrUsageReports", Case::Snake),
+            "get_mdr_usage_reports"
+        );
+        assert_eq!(
+            sanitize("filter[date][gte]", Case::Snake),
+            "filter_date_gte"
+        );
+        assert_eq!(
+            sanitize("ListRooms-response", Case::Pascal),
+            "ListRoomsResponse"
+        );
         assert_eq!(sanitize("", Case::Pascal), "X");
         assert_eq!(sanitize("self", Case::Pascal), "Self_");
         assert_eq!(sanitize("1a", Case::Pascal), "X1a");

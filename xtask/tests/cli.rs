@@ -1,0 +1,467 @@
+//! End-to-end tests of the `xtask` binary on a small invented fixture (no network, no upstream).
+//!
+//! Every test works in its own temporary directory: a synced copy of the fixture plays the
+//! part of `spec/telnyx.json` + `spec/telnyx.lock`, so the project's own `spec/` is never
+//! written. Bad-input tests check the error names the problem and where, and that the spec
+//! and lock are byte-identical afterwards.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+/// The invented OpenAPI 3.1 fixture.
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-3.1.yaml")
+}
+
+/// Runs the xtask binary with `args`.
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap())
+        .output()
+        .expect("run xtask")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A temp dir with `spec/telnyx.json` and `spec/telnyx.lock` synced from the fixture.
+fn synced_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("spec/telnyx.json");
+    let output = xtask(&[
+        "spec",
+        "sync",
+        "--source",
+        fixture().to_str().unwrap(),
+        "--all-tags",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (dir, out)
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn write_json(path: &Path, value: &Value) {
+    let mut text = serde_json::to_string_pretty(value).unwrap();
+    text.push('\n');
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn sync_converts_the_fixture_and_writes_the_lock() {
+    let (dir, out) = synced_dir();
+    let doc = read_json(&out);
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(doc.get("webhooks").is_none());
+    // deepObject and object-valued form params became bracketed leaves.
+    let names: Vec<&str> = doc["paths"]["/widgets"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "filter[created_at][gte]",
+            "filter[name]",
+            "page[number]",
+            "page[size]"
+        ]
+    );
+    let page_number = &doc["paths"]["/widgets"]["get"]["parameters"][2]["schema"];
+    assert_eq!(
+        page_number,
+        &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+    );
+    // The /v2 prefix duplicated by the server URL is gone; 3.1 null forms became nullable.
+    let gadget = &doc["paths"]["/gadgets/{gadget_id}"]["get"];
+    let props = &gadget["responses"]["200"]["content"]["application/json"]["schema"]["properties"];
+    assert_eq!(props["colour"], json!({"type": "string", "nullable": true}));
+    assert_eq!(props["kind"], json!({"enum": ["gadget"]}));
+    // default beside 2xx became 4XX/5XX; the JSON body beside multipart is kept alone.
+    let list = &doc["paths"]["/widgets"]["get"]["responses"];
+    assert!(
+        list.get("default").is_none() && list.get("4XX").is_some() && list.get("5XX").is_some()
+    );
+    let create = &doc["paths"]["/widgets"]["post"];
+    let content = create["requestBody"]["content"].as_object().unwrap();
+    assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
+    // The 404 without a body was dropped so the error type is the one JSON schema.
+    assert!(create["responses"].get("404").is_none());
+    // Unreferenced components are pruned; the multipart-only upload is removed and listed.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    assert!(!schemas.contains_key("Unused"));
+    assert!(doc["paths"].get("/gadgets/upload").is_none());
+    let lock = std::fs::read_to_string(dir.path().join("spec/telnyx.lock")).unwrap();
+    assert!(lock.contains("operation_count = 3"), "{lock}");
+    assert!(lock.contains("path = \"/gadgets/upload\""), "{lock}");
+    assert!(lock.contains("multipart/form-data only"), "{lock}");
+    assert!(
+        lock.contains("name = \"deep_object_params\"\ncount = 1"),
+        "{lock}"
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().ends_with("}\n"));
+}
+
+#[test]
+fn sync_output_is_deterministic() {
+    let (_a, out_a) = synced_dir();
+    let (_b, out_b) = synced_dir();
+    assert_eq!(std::fs::read(out_a).unwrap(), std::fs::read(out_b).unwrap());
+}
+
+/// Runs a sync from `source` into the synced copy in `dir` and checks it fails with a message
+/// containing every `expected` fragment, leaving all files byte-identical.
+fn assert_sync_fails(source: &str, out: &Path, dir: &Path, expected: &[&str]) {
+    let before = snapshot(dir);
+    let output = xtask(&[
+        "spec",
+        "sync",
+        "--source",
+        source,
+        "--all-tags",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    for fragment in expected {
+        assert!(
+            message.contains(fragment),
+            "missing {fragment:?} in:\n{message}"
+        );
+    }
+    assert_eq!(snapshot(dir), before, "files changed after a failed sync");
+}
+
+#[test]
+fn truncated_yaml_is_reported_with_its_line() {
+    let (dir, out) = synced_dir();
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let cut = text.find("format: date}").unwrap() + 4;
+    let bad = dir.path().join("truncated.yaml");
+    std::fs::write(&bad, &text[..cut]).unwrap();
+    assert_sync_fails(
+        bad.to_str().unwrap(),
+        &out,
+        dir.path(),
+        &["truncated.yaml: invalid YAML at line"],
+    );
+}
+
+#[test]
+fn json_that_is_not_openapi_is_rejected() {
+    let (dir, out) = synced_dir();
+    let bad = dir.path().join("package.json");
+    std::fs::write(&bad, r#"{"name": "widgets", "version": "1.0.0"}"#).unwrap();
+    assert_sync_fails(
+        bad.to_str().unwrap(),
+        &out,
+        dir.path(),
+        &[
+            "package.json: not an OpenAPI 3.0/3.1 document",
+            "no `openapi` field",
+        ],
+    );
+}
+
+#[test]
+fn swagger_2_is_rejected() {
+    let (dir, out) = synced_dir();
+    let bad = dir.path().join("swagger.json");
+    std::fs::write(&bad, r#"{"swagger": "2.0", "info": {}, "paths": {}}"#).unwrap();
+    assert_sync_fails(
+        bad.to_str().unwrap(),
+        &out,
+        dir.path(),
+        &["Swagger 2.0", "JSON pointer `/swagger`"],
+    );
+}
+
+#[test]
+fn unresolvable_ref_names_reference_and_pointer() {
+    let (dir, out) = synced_dir();
+    let text = std::fs::read_to_string(fixture()).unwrap().replace(
+        "size: {$ref: '#/components/schemas/Size'}",
+        "size: {$ref: '#/components/schemas/Sise'}",
+    );
+    let bad = dir.path().join("badref.yaml");
+    std::fs::write(&bad, text).unwrap();
+    assert_sync_fails(
+        bad.to_str().unwrap(),
+        &out,
+        dir.path(),
+        &[
+            "unresolvable $ref `#/components/schemas/Sise`",
+            "`/components/schemas/NewWidget/properties/size`",
+        ],
+    );
+}
+
+#[test]
+fn unreachable_url_is_reported() {
+    let (dir, out) = synced_dir();
+    assert_sync_fails(
+        "http://127.0.0.1:9/spec3.yml",
+        &out,
+        dir.path(),
+        &["cannot download http://127.0.0.1:9/spec3.yml"],
+    );
+}
+
+#[test]
+fn unwritable_output_is_reported() {
+    let (dir, _) = synced_dir();
+    let blocker = dir.path().join("spec/blocked");
+    std::fs::write(&blocker, "a file where a directory is needed").unwrap();
+    let out = blocker.join("telnyx.json");
+    assert_sync_fails(
+        fixture().to_str().unwrap(),
+        &out,
+        dir.path(),
+        &["cannot create directory", "spec/blocked"],
+    );
+    // Output that is a directory: the rename fails, nothing else changes.
+    let (dir, _) = synced_dir();
+    let out = dir.path().join("spec/as-dir.json");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep"), "x").unwrap();
+    assert_sync_fails(
+        fixture().to_str().unwrap(),
+        &out,
+        dir.path(),
+        &["cannot replace", "as-dir.json"],
+    );
+}
+
+#[test]
+fn check_passes_then_catches_a_hand_edit_until_pinned() {
+    let (dir, out) = synced_dir();
+    let spec = out.to_str().unwrap();
+    let ok = xtask(&["spec", "check", "--spec", spec]);
+    assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
+    assert!(stdout(&ok).contains("spec check passed"));
+
+    let mut doc = read_json(&out);
+    doc["info"]["title"] = json!("Widgets (edited)");
+    write_json(&out, &doc);
+    let edited = xtask(&["spec", "check", "--spec", spec]);
+    assert_eq!(edited.status.code(), Some(1));
+    let text = stdout(&edited);
+    assert!(text.contains("changed since"), "{text}");
+    assert!(text.contains("run `cargo xtask spec pin`"), "{text}");
+
+    let pin = xtask(&["spec", "pin", "--spec", spec]);
+    assert!(pin.status.success(), "{}", stderr(&pin));
+    let lock = std::fs::read_to_string(dir.path().join("spec/telnyx.lock")).unwrap();
+    assert!(lock.contains("source = \"hand-written\""), "{lock}");
+    assert!(lock.contains("operation_count = 3"), "{lock}");
+    let ok = xtask(&["spec", "check", "--spec", spec]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+}
+
+#[test]
+fn check_without_lock_says_how_to_fix() {
+    let (dir, out) = synced_dir();
+    std::fs::remove_file(dir.path().join("spec/telnyx.lock")).unwrap();
+    let output = xtask(&["spec", "check", "--spec", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("telnyx.lock is missing: run `cargo xtask spec pin`"));
+}
+
+#[test]
+fn check_rejects_a_vendored_spec_progenitor_cannot_use() {
+    let (_dir, out) = synced_dir();
+    let mut doc = read_json(&out);
+    doc["openapi"] = json!("3.1.0");
+    write_json(&out, &doc);
+    let output = xtask(&["spec", "check", "--spec", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("must be OpenAPI 3.0.x"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::write(&out, "{\"openapi\": \"3.0.3\",\n  \"paths\": {\n").unwrap();
+    let output = xtask(&["spec", "check", "--spec", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("invalid JSON at line 3"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn sync_will_not_overwrite_a_hand_written_spec_without_force() {
+    let (dir, out) = synced_dir();
+    let spec = out.to_str().unwrap();
+    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
+    let before = snapshot(dir.path());
+    let source = fixture();
+    let args = [
+        "spec",
+        "sync",
+        "--source",
+        source.to_str().unwrap(),
+        "--all-tags",
+        "--out",
+        spec,
+    ];
+    let refused = xtask(&args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("hand-written"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(dir.path()), before);
+    let forced = xtask(&[&args[..], &["--force"]].concat());
+    assert!(forced.status.success(), "{}", stderr(&forced));
+}
+
+#[test]
+fn check_upstream_reports_structural_drift_only() {
+    let (dir, out) = synced_dir();
+    let spec = out.to_str().unwrap();
+    let source = fixture();
+    let upstream = source.to_str().unwrap();
+    let clean = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
+    assert!(clean.status.success(), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("no structural drift from upstream"));
+
+    // Prose, examples, error responses and security are not drift…
+    let mut doc = read_json(&out);
+    doc["paths"]["/widgets"]["get"]["description"] = json!("Reworded.");
+    doc["paths"]["/widgets"]["get"]["security"] = json!([{"bearerAuth": []}]);
+    doc["paths"]["/widgets"]["post"]["responses"]
+        .as_object_mut()
+        .unwrap()
+        .remove("422");
+    write_json(&out, &doc);
+    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
+    let prose = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
+    assert!(prose.status.success(), "{}", stdout(&prose));
+
+    // …but a missing parameter, a changed property type and a missing operation are.
+    let params = doc["paths"]["/widgets"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap();
+    params.retain(|p| p["name"] != "filter[name]");
+    let widget = doc["components"]["schemas"]["Widget"]["properties"]
+        .as_object_mut()
+        .unwrap();
+    widget.insert("id".into(), json!({"type": "integer"}));
+    doc["paths"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/gadgets/{gadget_id}");
+    write_json(&out, &doc);
+    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
+    let drift = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
+    assert_eq!(drift.status.code(), Some(1));
+    let text = stdout(&drift);
+    assert!(
+        text.contains("parameter `filter[name]` (in query) removed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("response 200 property `data[].id`: type string → integer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("GET /gadgets/{gadget_id}\n  operation removed"),
+        "{text}"
+    );
+    drop(dir);
+}
+
+#[test]
+fn diff_prints_an_api_changelog() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let newer = text
+        .replace("enum: [on, off]", "enum: [on, off, broken]")
+        .replace(
+            "        - name: page\n",
+            "        - name: sort\n          in: query\n          required: true\n          schema: {type: string}\n        - name: page\n",
+        );
+    let new_path = dir.path().join("newer.yaml");
+    std::fs::write(&new_path, newer).unwrap();
+    let output = xtask(&[
+        "spec",
+        "diff",
+        fixture().to_str().unwrap(),
+        new_path.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("GET /widgets\n"), "{text}");
+    assert!(
+        text.contains("parameter `sort` (in query) added (string, required)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("response 200 property `data[].state`: enum +[\"broken\"]"),
+        "{text}"
+    );
+    assert!(text.contains("POST /widgets\n"), "{text}");
+
+    let same = xtask(&[
+        "spec",
+        "diff",
+        fixture().to_str().unwrap(),
+        fixture().to_str().unwrap(),
+    ]);
+    assert!(stdout(&same).contains("no API changes"));
+}
+
+#[test]
+fn codegen_writes_the_formatted_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client.rs");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        fixture().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let code = std::fs::read_to_string(&out).unwrap();
+    assert!(code.contains("pub trait ClientWidgetsExt"), "{code}");
+    assert!(code.contains("\"filter[created_at][gte]\""), "{code}");
+    assert!(stdout(&output).contains("lines)"));
+}
