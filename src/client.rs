@@ -28,7 +28,9 @@ pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
 pub struct ClientState {
     pub(crate) authorization: Option<HeaderValue>,
     pub(crate) user_agent: HeaderValue,
-    pub(crate) timeout: Duration,
+    /// Per-attempt limit set on each request; `None` when the `reqwest::Client` (ours, built
+    /// with the timeout, or the caller's) decides.
+    pub(crate) request_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
 }
 
@@ -43,9 +45,10 @@ impl ClientState {
         &self.retry
     }
 
-    /// The limit for each attempt of a request.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
+    /// The limit this client sets on each attempt of a request, when it sets one per request
+    /// (a caller's `reqwest::Client` with no explicit [`ClientBuilder::timeout`] keeps its own).
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
     }
 }
 
@@ -57,7 +60,7 @@ impl fmt::Debug for ClientState {
                 &self.authorization.as_ref().map(|_| "<redacted>"),
             )
             .field("user_agent", &self.user_agent)
-            .field("timeout", &self.timeout)
+            .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
             .finish()
     }
@@ -181,7 +184,8 @@ impl ClientBuilder {
     }
 
     /// Sets the limit for each attempt of a request, from sending to the end of the body
-    /// (default 60 s).
+    /// (default 60 s; with [`http_client`](Self::http_client), that client's own unless set
+    /// here).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -219,8 +223,8 @@ impl ClientBuilder {
     }
 
     /// Uses the caller's `reqwest::Client` (for proxies, custom TLS roots, connection pool
-    /// settings, …). The API key, user agent, per-attempt timeout and retries still apply;
-    /// the connect timeout is that client's own.
+    /// settings, …). The API key, user agent and retries still apply; the timeouts are that
+    /// client's own unless [`timeout`](Self::timeout) is set here.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
@@ -238,8 +242,7 @@ impl ClientBuilder {
             Some((url, setting)) => normalize_base_url(url, setting)?,
             None => DEFAULT_BASE_URL.to_owned(),
         };
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
+        if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::config("timeout", "must be greater than zero"));
         }
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
@@ -249,7 +252,7 @@ impl ClientBuilder {
                 "contains characters not allowed in an HTTP header; use visible ASCII",
             )
         })?;
-        let http = match self.http_client {
+        let (http, request_timeout) = match self.http_client {
             Some(client) => {
                 if self.connect_timeout.is_some() {
                     return Err(Error::config(
@@ -258,7 +261,7 @@ impl ClientBuilder {
                          your reqwest::Client instead",
                     ));
                 }
-                client
+                (client, self.timeout)
             }
             None => {
                 let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
@@ -268,22 +271,23 @@ impl ClientBuilder {
                         "must be greater than zero",
                     ));
                 }
-                reqwest::Client::builder()
+                let client = reqwest::Client::builder()
                     .connect_timeout(connect_timeout)
-                    .timeout(timeout)
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .build()
                     .map_err(|e| {
                         Error::config(
                             "HTTP client",
                             format!("could not be created ({e}); pass your own with http_client()"),
                         )
-                    })?
+                    })?;
+                (client, None)
             }
         };
         let state = ClientState {
             authorization,
             user_agent,
-            timeout,
+            request_timeout,
             retry: self.retry,
         };
         Ok(Client::new_with_client(&base_url, http, state))

@@ -504,6 +504,12 @@ mod tests {
     }
 
     #[test]
+    fn error_is_thread_safe_and_static() {
+        fn assert_bounds<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_bounds::<Error>();
+    }
+
+    #[test]
     fn excerpt_is_bounded_and_single_line() {
         let long = "x".repeat(1000);
         let shown = excerpt(long.as_bytes());

@@ -16,7 +16,8 @@ pub(crate) fn operation_id(method_name: &'static str) -> &'static str {
 
 impl ClientHooks<ClientState> for Client {
     /// Adds `Authorization: Bearer <key>` unless the operation's `security` is `[]`, fails
-    /// before sending when a required key is missing, and sets the user agent and timeout.
+    /// before sending when a required key is missing, and sets the user agent (and the
+    /// timeout, when it is set per request).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -42,7 +43,9 @@ impl ClientHooks<ClientState> for Client {
             }
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        *request.timeout_mut() = Some(self.inner.timeout);
+        if let Some(timeout) = self.inner.request_timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         Ok(())
     }
 

@@ -233,6 +233,10 @@ fn package_ships_build_script_and_spec() {
     let unexpected: Vec<&str> = files.iter().copied().filter(|f| !expected(f)).collect();
     assert!(
         unexpected.is_empty(),
-        "unexpected files in the package: {unexpected:?}"
+        "{} unexpected files in the package (an unanchored `include` pattern such as \
+         \"README.md\" matches at any depth, even in ignored directories; anchor it: \
+         \"/README.md\"), first ones: {:?}",
+        unexpected.len(),
+        &unexpected[..unexpected.len().min(10)]
     );
 }

@@ -102,13 +102,12 @@ pub fn sync_loaded(
     progress: &mut Progress,
 ) -> Result<SyncOutcome> {
     guard_hand_written(options)?;
-    let (doc, report) = spec::normalise(
+    let spec::Normalised { text, report, .. } = spec::normalise(
         loaded.doc.clone(),
         &loaded.origin,
         &options.tags,
         &mut |m| progress.step(m),
     )?;
-    let text = output::to_pretty_json(&doc);
     let lock_path = Lock::path_for(&options.out);
     let lock = Lock {
         source: options.source.display(),
@@ -334,13 +333,13 @@ pub fn drift(doc: &Value, upstream: &Loaded) -> Result<(Vec<Change>, Vec<Change>
     let vendored_model = model::build(doc, &|_| true);
     let mut changes = unknown;
     if !tags.is_empty() {
-        let (normalised, _) = spec::normalise(
+        let normalised = spec::normalise(
             upstream.doc.clone(),
             &upstream.origin,
             &TagSelection::Only(tags),
             &mut |_| {},
         )?;
-        let upstream_model = model::build(&normalised, &|_| true);
+        let upstream_model = model::build(&normalised.doc, &|_| true);
         changes.extend(model::compare(&upstream_model, &vendored_model));
     }
     Ok(changes.into_iter().partition(Change::is_drift))
@@ -425,20 +424,18 @@ pub struct CodegenOptions {
 pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usize> {
     progress.step(&format!("reading {}", options.spec.display()));
     let loaded = load::load(&options.spec)?;
-    let doc = match loaded.version {
+    let typed = match loaded.version {
         OpenApiVersion::V30 => {
             spec::prune::check_refs(&loaded.doc, &loaded.origin)?;
-            loaded.doc
+            spec::validate_openapi30(&loaded.doc, &loaded.origin)?.1
         }
         OpenApiVersion::V31 => {
-            let (doc, _) =
-                spec::normalise(loaded.doc, &loaded.origin, &TagSelection::All, &mut |m| {
-                    progress.step(m)
-                })?;
-            doc
+            spec::normalise(loaded.doc, &loaded.origin, &TagSelection::All, &mut |m| {
+                progress.step(m)
+            })?
+            .openapi
         }
     };
-    let typed = spec::validate_openapi30(&doc, &loaded.origin)?;
     progress.step("generating the client with progenitor");
     let code = generate_client(&typed).map_err(|e| Error::Generate {
         origin: loaded.origin.clone(),

@@ -158,8 +158,13 @@ pub fn parse_document(bytes: &[u8], origin: &str) -> Result<Value> {
     }
 }
 
-/// Parses YAML through `serde_yaml_ng::Value` so that non-string keys (`200:`) become strings.
+/// Parses YAML straight into a JSON value; when that fails (e.g. on a non-string key such as
+/// an unquoted `200:`), parses through `serde_yaml_ng::Value`, which turns scalar keys into
+/// strings and reports syntax errors with their position.
 fn parse_yaml(bytes: &[u8], origin: &str) -> Result<Value> {
+    if let Ok(value) = serde_yaml_ng::from_slice::<Value>(bytes) {
+        return Ok(value);
+    }
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(bytes).map_err(|e| {
         let location = e.location();
         Error::Yaml {

@@ -30,10 +30,24 @@ pub fn sorted(value: &Value) -> Value {
     }
 }
 
+/// Whether `serde_json::Map` keeps its keys sorted (it does unless some crate in the build
+/// enables `serde_json/preserve_order`).
+fn maps_are_sorted() -> bool {
+    let mut probe = Map::new();
+    probe.insert("b".into(), Value::Null);
+    probe.insert("a".into(), Value::Null);
+    probe.keys().next().is_some_and(|k| k == "a")
+}
+
 /// Pretty JSON with sorted keys and a trailing newline.
 pub fn to_pretty_json(value: &Value) -> String {
     // Serializing a `Value` cannot fail (keys are strings, numbers are finite).
-    let mut text = serde_json::to_string_pretty(&sorted(value)).unwrap_or_default();
+    let serialized = if maps_are_sorted() {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string_pretty(&sorted(value))
+    };
+    let mut text = serialized.unwrap_or_default();
     text.push('\n');
     text
 }

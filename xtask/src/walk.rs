@@ -97,10 +97,10 @@ fn walk_schema_mut(value: &mut Value, f: &mut SchemaVisitorMut<'_>) {
             if let Value::Object(children) = child {
                 children.values_mut().for_each(|s| walk_schema_mut(s, f));
             }
-        } else if LIST_SCHEMA_KEYS.contains(&key) {
-            if let Value::Array(children) = child {
-                children.iter_mut().for_each(|s| walk_schema_mut(s, f));
-            }
+        } else if LIST_SCHEMA_KEYS.contains(&key)
+            && let Value::Array(children) = child
+        {
+            children.iter_mut().for_each(|s| walk_schema_mut(s, f));
         }
     }
 }
@@ -155,12 +155,12 @@ fn schemas_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Map<Str
                     schemas_schema(schema, &push(&base, name), f);
                 }
             }
-        } else if LIST_SCHEMA_KEYS.contains(&key) {
-            if let Value::Array(children) = child {
-                let base = push(pointer, key);
-                for (i, schema) in children.iter().enumerate() {
-                    schemas_schema(schema, &push(&base, &i.to_string()), f);
-                }
+        } else if LIST_SCHEMA_KEYS.contains(&key)
+            && let Value::Array(children) = child
+        {
+            let base = push(pointer, key);
+            for (i, schema) in children.iter().enumerate() {
+                schemas_schema(schema, &push(&base, &i.to_string()), f);
             }
         }
     }

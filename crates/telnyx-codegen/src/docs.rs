@@ -102,7 +102,7 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                 for variant in &mut item.variants {
                     let text = match serde_rename(&variant.attrs) {
                         Some(wire) => format!("The value `{wire}`."),
-                        None => format!("`{}`.", variant.ident),
+                        None => format!("The `{}` variant.", variant.ident),
                     };
                     ensure_doc(&mut variant.attrs, &text);
                 }

@@ -14,6 +14,9 @@
 //! * no `Copy` derive (a `String` is not `Copy`), with the generated `Display` impl adjusted to
 //!   print the kept string.
 //!
+//! An enum used in an untagged enum's variant other than the last is left strict: serde tries
+//! those variants in order, and a catch-all would take strings meant for a later variant.
+//!
 //! `FromStr`/`TryFrom<&str>` stay strict: they parse text a *caller* wrote (for example a
 //! builder argument), where a typo should be an error rather than a silently unknown value.
 //!
@@ -31,10 +34,12 @@ pub const CATCH_ALL: &str = "Unrecognized";
 /// Applies the forward-compatibility changes to the items of the generated `types` module.
 /// Returns the names of the enums that were changed.
 pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String> {
+    let shadowing = shadowing_positions(items);
     let mut changed = Vec::new();
     for index in 0..items.len() {
         if let Item::Enum(item) = &items[index]
             && is_string_enum(item)
+            && !shadowing.contains(&item.ident.to_string())
         {
             let name = item.ident.clone();
             let catch_all = catch_all_ident(item);
@@ -56,6 +61,43 @@ pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String
         strip_deny_unknown_fields(item);
     }
     Ok(changed)
+}
+
+/// Types that appear in a variant of an untagged enum other than its last one. serde tries an
+/// untagged enum's variants in order, so a catch-all there would swallow strings meant for a
+/// later variant; such enums are left strict.
+fn shadowing_positions(items: &[Item]) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in items {
+        let Item::Enum(item) = item else { continue };
+        if !has_serde_flag(&item.attrs, "untagged") {
+            continue;
+        }
+        let count = item.variants.len();
+        for variant in item.variants.iter().take(count.saturating_sub(1)) {
+            for field in variant.fields.iter() {
+                if let Type::Path(path) = &field.ty
+                    && let Some(last) = path.path.segments.last()
+                {
+                    names.push(last.ident.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Whether a `#[serde(...)]` attribute lists the bare flag `flag`.
+fn has_serde_flag(attrs: &[Attribute], flag: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .filter_map(|attr| {
+            attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .any(|meta| matches!(meta, Meta::Path(path) if path.is_ident(flag)))
 }
 
 /// An enum of unit variants that derives `Deserialize`: what typify emits for string enums.
@@ -208,6 +250,26 @@ mod tests {
         assert!(out.contains("# [non_exhaustive]"));
         assert!(out.contains("match self"));
         assert!(out.contains("Self :: Unrecognized (value) => f . write_str (value)"));
+    }
+
+    #[test]
+    fn enums_inside_untagged_enums_stay_strict_unless_last() {
+        let out = apply(
+            r#"
+            #[derive(::serde::Deserialize)]
+            pub enum Word { #[serde(rename = "all")] All }
+            #[derive(::serde::Deserialize)]
+            pub enum Mode { #[serde(rename = "fast")] Fast }
+            #[derive(::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum Target { Word(Word), Id(::uuid::Uuid), Mode(Mode) }
+            "#,
+        );
+        assert!(
+            out.contains("pub enum Word { # [serde (rename = \"all\")] All }"),
+            "{out}"
+        );
+        assert!(out.contains("Fast , # [doc"), "{out}");
     }
 
     #[test]

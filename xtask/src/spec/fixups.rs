@@ -131,10 +131,10 @@ fn with_components<R>(doc: &mut Value, f: impl FnOnce(&Value, &mut Value) -> R) 
     }
     let holder = Value::Object(holder);
     let result = f(&holder, doc);
-    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut()) {
-        if let Some(components) = holder.remove("components") {
-            root.insert("components".into(), components);
-        }
+    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut())
+        && let Some(components) = holder.remove("components")
+    {
+        root.insert("components".into(), components);
     }
     result
 }
@@ -943,7 +943,8 @@ pub fn error_schemas(work: &mut Work) -> usize {
                 match (&chosen, kind) {
                     (Some(schema), ResponseKind::Json(current)) if current != *schema => {
                         if let Some(original) = responses.get(&code).cloned() {
-                            responses.insert(code, json_response(snapshot, &original, schema.clone()));
+                            responses
+                                .insert(code, json_response(snapshot, &original, schema.clone()));
                         }
                     }
                     (Some(_), ResponseKind::Json(_)) => {}
@@ -975,11 +976,12 @@ fn stripped(value: &Value) -> Value {
 fn stripped_map(map: &Map<String, Value>) -> Value {
     Value::Object(
         map.iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "examples"))
+            .filter(|(k, _)| {
+                !matches!(k.as_str(), "description" | "title" | "example" | "examples")
+            })
             .map(|(k, v)| (k.clone(), stripped(v)))
             .collect(),
     )
-}
 }
 
 /// Operations with several 2xx responses of different shapes → one success shape.
@@ -1563,10 +1565,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
                     .unwrap_or("")
                     .to_owned();
                 if let Some(schema) = param.get_mut("schema") {
-                    registry.inline(
-                        schema,
-                        &sanitize(&format!("{id}-{name}"), Case::Pascal),
-                    );
+                    registry.inline(schema, &sanitize(&format!("{id}-{name}"), Case::Pascal));
                 }
             }
         }
@@ -1575,10 +1574,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
         {
             for media in content.values_mut() {
                 if let Some(schema) = media.get_mut("schema") {
-                    registry.inline(
-                        schema,
-                        &sanitize(&format!("{id}-body"), Case::Pascal),
-                    );
+                    registry.inline(schema, &sanitize(&format!("{id}-body"), Case::Pascal));
                 }
             }
         }
@@ -1590,10 +1586,8 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
                             continue;
                         }
                         if let Some(schema) = media.get_mut("schema") {
-                            registry.inline(
-                                        schema,
-                                &sanitize(&format!("{id}-response"), Case::Pascal),
-                            );
+                            registry
+                                .inline(schema, &sanitize(&format!("{id}-response"), Case::Pascal));
                         }
                     }
                 }

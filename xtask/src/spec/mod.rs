@@ -106,6 +106,19 @@ fn nullable_refs_work(work: &mut fixups::Work) -> usize {
     convert::nullable_refs(&mut work.doc)
 }
 
+/// The result of [`normalise`].
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    /// The OpenAPI 3.0 document.
+    pub doc: Value,
+    /// `doc` as deterministic pretty JSON (what `spec sync` writes).
+    pub text: String,
+    /// `doc` as `openapiv3` reads it (what progenitor generates from).
+    pub openapi: openapiv3::OpenAPI,
+    /// What was done.
+    pub report: Report,
+}
+
 /// Converts and fixes `doc` (an OpenAPI 3.0 or 3.1 document read from `origin`), keeping the
 /// operations selected by `tags`.
 ///
@@ -115,7 +128,7 @@ pub fn normalise(
     origin: &str,
     tags: &TagSelection,
     progress: &mut dyn FnMut(&str),
-) -> Result<(Value, Report)> {
+) -> Result<Normalised> {
     let mut report = Report {
         source_operations: crate::walk::operation_count(&doc),
         ..Report::default()
@@ -171,12 +184,18 @@ pub fn normalise(
     report.operations = crate::walk::operation_count(&doc);
     progress("validating the result");
     prune::check_refs(&doc, origin)?;
-    validate_openapi30(&doc, origin)?;
-    Ok((doc, report))
+    let (text, openapi) = validate_openapi30(&doc, origin)?;
+    Ok(Normalised {
+        doc,
+        text,
+        openapi,
+        report,
+    })
 }
 
-/// Checks that `doc` deserializes as an OpenAPI 3.0 document and returns it.
-pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<openapiv3::OpenAPI> {
+/// Checks that `doc` deserializes as an OpenAPI 3.0 document; returns its deterministic JSON
+/// text and the typed document.
+pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<(String, openapiv3::OpenAPI)> {
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !version.starts_with("3.0.") {
         return Err(Error::NotOpenApi {
@@ -187,7 +206,8 @@ pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<openapiv3::OpenAP
     }
     // Deserializing from text gives line/column positions for shape errors.
     let text = crate::output::to_pretty_json(doc);
-    parse_openapi30_text(&text, origin)
+    let openapi = parse_openapi30_text(&text, origin)?;
+    Ok((text, openapi))
 }
 
 /// Deserializes OpenAPI 3.0 JSON text with `openapiv3`, reporting line and column on failure.

@@ -1,0 +1,1378 @@
+//! Conformance of the generated client with Telnyx's *published* OpenAPI document, checked by a
+//! real mock server.
+//!
+//! [Stoplight Prism](https://github.com/stoplightio/prism) (`@stoplight/prism-cli` 5.x, installed
+//! by `scripts/install-prism.sh` into the git-ignored `.tools/prism`) serves the upstream document
+//! named by `TELNYX_UPSTREAM_SPEC` with `--errors`, so every request that violates it is answered
+//! with an error status. The test then:
+//!
+//! 1. calls all 25 operations with valid inputs (path ids, bodies with every field set, and a
+//!    selection of query parameters such as `page[number]`, `page[size]` and
+//!    `filter[date_created_at][gte]`); each must succeed with its documented status and decode;
+//! 2. repeats the body-carrying operations with bodies built from defaults only (what a caller
+//!    who sets nothing optional sends); Prism must accept those too;
+//! 3. fetches Prism's answer for each successful operation once more without the client and
+//!    checks that decoding it and serializing it back keeps every field and value (a field the
+//!    client drops or reads under the wrong name shows up here even though all fields are
+//!    optional);
+//! 4. reads Prism's log: no request may have been flagged with a violation;
+//! 5. sends a deliberately invalid input (`token_ttl_secs: 5`, below the minimum of 10), which
+//!    must come back as `422` and surface as [`Error::Api`].
+//!
+//! All failures are collected and reported together, each with the operation id, the request and
+//! the error.
+//!
+//! Availability:
+//! - `TELNYX_UPSTREAM_SPEC` unset: the test prints why and passes (also in CI).
+//! - Node.js missing, Prism missing and not installable, or the spec file missing: the test prints
+//!   why and passes, except when the environment variable `CI` is set (as CI services do), where
+//!   it fails, because CI must run it.
+//! - Prism missing but npm present: the test runs `scripts/install-prism.sh` first (about 20 s,
+//!   once).
+//!
+//! Prism needs 15–40 s to load the 4 MB document; it is started once, on 127.0.0.1 and a port
+//! chosen by the OS, and stopped when the test ends, also on panic. A small `sh` watchdog owns
+//! Prism's process group and ends it when the test process goes away for any reason (its stdin,
+//! a pipe from this process, reaches end of file), so no Prism process outlives the test.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+use telnyx_client::prelude::*;
+use telnyx_client::{ResponseValue, types};
+use uuid::Uuid;
+
+/// Names the upstream OpenAPI document (`spec3.yml` from team-telnyx/openapi).
+const SPEC_ENV: &str = "TELNYX_UPSTREAM_SPEC";
+/// Prism's launcher, relative to the repository root, as installed by the script below.
+const PRISM_BIN: &str = ".tools/prism/node_modules/.bin/prism";
+/// Installs Prism into `.tools/prism`.
+const INSTALL_SCRIPT: &str = "scripts/install-prism.sh";
+/// How long Prism may take to load the document and start listening.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long Prism may take to exit once asked to.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// What Prism prints (on stdout) once it accepts requests, followed by its base URL.
+const LISTENING: &str = "Prism is listening on ";
+/// Prism accepts any bearer token.
+const API_KEY: &str = "KEYprism0123456789";
+
+// Ids used in paths, filters and bodies; any UUID is valid.
+const ROOM_ID: &str = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0";
+const SESSION_ID: &str = "92e7d459-bcc5-4386-9f5f-6dd14a82588d";
+const PARTICIPANT_ID: &str = "7b61621f-62e0-4aad-ab11-9fd19e272e73";
+const OTHER_PARTICIPANT_ID: &str = "5219b3af-87c6-4c08-9b58-5a533d893e21";
+const RECORDING_ID: &str = "6b61621f-62e0-4aad-ab11-9fd19e272e74";
+const COMPOSITION_ID: &str = "3219b3af-87c6-4c08-9b58-5a533d893e22";
+/// Used by RefreshRoomClientToken when CreateRoomClientToken yielded no refresh token.
+const FALLBACK_REFRESH_TOKEN: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl";
+
+/// Runs `sh -c WATCHDOG prism-watchdog PRISM ARGS...`. Prism runs in the background, in the
+/// process group the shell leads; the shell gives up its copies of the output pipes (so that
+/// their end of file means that Prism has exited) and waits for end of file on its stdin, which
+/// happens when the test closes it or dies. Then it sends SIGTERM to the whole group.
+const WATCHDOG: &str = r#""$@" </dev/null &
+exec >/dev/null 2>&1
+read -r _ || :
+kill -TERM 0
+"#;
+
+#[test]
+fn prism_accepts_every_operation_and_rejects_invalid_input() {
+    let Some(spec) = upstream_spec() else { return };
+    let Some(prism_bin) = prism_binary() else {
+        return;
+    };
+
+    let started = Instant::now();
+    eprintln!(
+        "prism_conformance: starting Prism with {} (loading the document takes 15-40 s)",
+        spec.display()
+    );
+    let mut prism = Prism::start(&prism_bin, &spec).unwrap_or_else(|error| panic!("{error}"));
+    eprintln!(
+        "prism_conformance: Prism is listening on {} after {:.1} s",
+        prism.base_url,
+        started.elapsed().as_secs_f64()
+    );
+
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(prism.base_url.clone())
+        .max_retries(0)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client configuration is valid");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+
+    let calls_started = Instant::now();
+    let mut report = Report::new(&prism.base_url);
+    runtime.block_on(call_every_operation(&client, &mut report));
+    runtime.block_on(call_with_default_bodies(&client, &mut report));
+    runtime.block_on(compare_with_raw_responses(&mut report));
+    report.check_prism_log(&mut prism);
+    runtime.block_on(invalid_input_is_rejected(&client, &mut report));
+    eprintln!(
+        "prism_conformance: {} checks in {:.1} s",
+        report.checks,
+        calls_started.elapsed().as_secs_f64()
+    );
+    drop(prism);
+    report.finish();
+}
+
+// ------------------------------------------------------------------------------------------
+// The calls.
+// ------------------------------------------------------------------------------------------
+
+fn uuid(text: &str) -> Uuid {
+    text.parse().expect("valid UUID literal")
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+}
+
+/// The 25 operations with valid inputs, every optional body field set.
+async fn call_every_operation(client: &Client, report: &mut Report) {
+    let (room, session, participant) = (uuid(ROOM_ID), uuid(SESSION_ID), uuid(PARTICIPANT_ID));
+    let (recording, composition) = (uuid(RECORDING_ID), uuid(COMPOSITION_ID));
+    let (apr_25, may_1) = (date(2021, 4, 25), date(2021, 5, 1));
+
+    // Rooms.
+    let request = Request::get(
+        "/rooms?filter[date_created_at][gte]=2021-04-25&filter[date_updated_at][lte]=2021-05-01\
+         &filter[unique_name]=my_video_room&include_sessions=true&page[number]=1&page[size]=20",
+    );
+    let send = client
+        .list_rooms()
+        .filter_date_created_at_gte(apr_25)
+        .filter_date_updated_at_lte(may_1)
+        .filter_unique_name("my_video_room")
+        .include_sessions(true)
+        .page_number(1u64)
+        .page_size(20u64)
+        .send();
+    report.call("ListRooms", 200, request, send).await;
+
+    let body = json!({
+        "unique_name": "My room",
+        "max_participants": 10,
+        "enable_recording": true,
+        "webhook_event_url": "https://example.com/webhooks",
+        "webhook_event_failover_url": "https://failover.example.com/webhooks",
+        "webhook_timeout_secs": 25,
+    });
+    let send = client
+        .create_room()
+        .body(
+            types::CreateRoomRequest::builder()
+                .unique_name("My room".to_owned())
+                .max_participants(10i64)
+                .enable_recording(true)
+                .webhook_event_url("https://example.com/webhooks".to_owned())
+                .webhook_event_failover_url("https://failover.example.com/webhooks".to_owned())
+                .webhook_timeout_secs(25i64),
+        )
+        .send();
+    report
+        .call("CreateRoom", 201, Request::post("/rooms", body), send)
+        .await;
+
+    let request = Request::get(&format!("/rooms/{ROOM_ID}?include_sessions=true"));
+    let send = client
+        .view_room()
+        .room_id(room)
+        .include_sessions(true)
+        .send();
+    report.call("ViewRoom", 200, request, send).await;
+
+    let body = json!({
+        "unique_name": "Renamed room",
+        "max_participants": 20,
+        "enable_recording": false,
+        "webhook_event_url": "https://example.com/v2/webhooks",
+        "webhook_event_failover_url": "https://failover.example.com/v2/webhooks",
+        "webhook_timeout_secs": 10,
+    });
+    let send = client
+        .update_room()
+        .room_id(room)
+        .body(
+            types::PatchRoomRequest::builder()
+                .unique_name("Renamed room".to_owned())
+                .max_participants(20i64)
+                .enable_recording(false)
+                .webhook_event_url("https://example.com/v2/webhooks".to_owned())
+                .webhook_event_failover_url("https://failover.example.com/v2/webhooks".to_owned())
+                .webhook_timeout_secs(10i64),
+        )
+        .send();
+    let request = Request::new("PATCH", &format!("/rooms/{ROOM_ID}"), Some(body));
+    report.call("UpdateRoom", 200, request, send).await;
+
+    let request = Request::new("DELETE", &format!("/rooms/{ROOM_ID}"), None);
+    let send = client.delete_room().room_id(room).send();
+    report.call("DeleteRoom", 204, request, send).await;
+
+    let request = Request::get(&format!(
+        "/rooms/{ROOM_ID}/sessions?filter[active]=true&filter[date_created_at][eq]=2021-04-25\
+         &filter[date_ended_at][gte]=2021-04-25&filter[date_updated_at][lte]=2021-05-01\
+         &include_participants=true&page[number]=2&page[size]=50"
+    ));
+    let send = client
+        .retrieve_list_room_sessions()
+        .room_id(room)
+        .filter_active(true)
+        .filter_date_created_at_eq(apr_25)
+        .filter_date_ended_at_gte(apr_25)
+        .filter_date_updated_at_lte(may_1)
+        .include_participants(true)
+        .page_number(2u64)
+        .page_size(50u64)
+        .send();
+    report
+        .call("RetrieveListRoomSessions", 200, request, send)
+        .await;
+
+    // Room sessions.
+    let request = Request::get(&format!(
+        "/room_sessions?filter[room_id]={ROOM_ID}&filter[active]=false\
+         &filter[date_created_at][gte]=2021-04-25&filter[date_ended_at][lte]=2021-05-01\
+         &include_participants=true&page[number]=1&page[size]=250"
+    ));
+    let send = client
+        .list_room_sessions()
+        .filter_room_id(ROOM_ID)
+        .filter_active(false)
+        .filter_date_created_at_gte(apr_25)
+        .filter_date_ended_at_lte(may_1)
+        .include_participants(true)
+        .page_number(1u64)
+        .page_size(250u64)
+        .send();
+    report.call("ListRoomSessions", 200, request, send).await;
+
+    let request = Request::get(&format!(
+        "/room_sessions/{SESSION_ID}?include_participants=true"
+    ));
+    let send = client
+        .view_room_session()
+        .room_session_id(session)
+        .include_participants(true)
+        .send();
+    report.call("ViewRoomSession", 200, request, send).await;
+
+    let request = Request::new(
+        "POST",
+        &format!("/room_sessions/{SESSION_ID}/actions/end"),
+        None,
+    );
+    let send = client.end_session().room_session_id(session).send();
+    report.call("EndSession", 200, request, send).await;
+
+    let body = json!({"participants": "all", "exclude": [PARTICIPANT_ID]});
+    let send = client
+        .kick_participant_in_session()
+        .room_session_id(session)
+        .body(
+            types::ActionsParticipantsRequest::builder()
+                .participants(types::ActionsParticipantsRequestParticipants::String(
+                    types::ActionsParticipantsRequestParticipantsString::All,
+                ))
+                .exclude(vec![participant]),
+        )
+        .send();
+    let request = Request::post(&format!("/room_sessions/{SESSION_ID}/actions/kick"), body);
+    report
+        .call("KickParticipantInSession", 200, request, send)
+        .await;
+
+    let body = json!({"participants": [PARTICIPANT_ID, OTHER_PARTICIPANT_ID]});
+    let send = client
+        .mute_participant_in_session()
+        .room_session_id(session)
+        .body(types::ActionsParticipantsRequest::builder().participants(
+            types::ActionsParticipantsRequestParticipants::Array(vec![
+                participant,
+                uuid(OTHER_PARTICIPANT_ID),
+            ]),
+        ))
+        .send();
+    let request = Request::post(&format!("/room_sessions/{SESSION_ID}/actions/mute"), body);
+    report
+        .call("MuteParticipantInSession", 200, request, send)
+        .await;
+
+    let body = json!({"participants": [OTHER_PARTICIPANT_ID], "exclude": [PARTICIPANT_ID]});
+    let send = client
+        .unmute_participant_in_session()
+        .room_session_id(session)
+        .body(
+            types::ActionsParticipantsRequest::builder()
+                .participants(types::ActionsParticipantsRequestParticipants::Array(vec![
+                    uuid(OTHER_PARTICIPANT_ID),
+                ]))
+                .exclude(vec![participant]),
+        )
+        .send();
+    let request = Request::post(&format!("/room_sessions/{SESSION_ID}/actions/unmute"), body);
+    report
+        .call("UnmuteParticipantInSession", 200, request, send)
+        .await;
+
+    let request = Request::get(&format!(
+        "/room_sessions/{SESSION_ID}/participants?filter[context]=Alice\
+         &filter[date_joined_at][gte]=2021-04-25&filter[date_left_at][lte]=2021-05-01\
+         &filter[date_updated_at][eq]=2021-04-25&page[number]=1&page[size]=10"
+    ));
+    let send = client
+        .retrieve_list_room_participants()
+        .room_session_id(session)
+        .filter_context("Alice")
+        .filter_date_joined_at_gte(apr_25)
+        .filter_date_left_at_lte(may_1)
+        .filter_date_updated_at_eq(apr_25)
+        .page_number(1u64)
+        .page_size(10u64)
+        .send();
+    report
+        .call("RetrieveListRoomParticipants", 200, request, send)
+        .await;
+
+    // Room participants.
+    let request = Request::get(&format!(
+        "/room_participants?filter[session_id]={SESSION_ID}&filter[context]=Alice\
+         &filter[date_joined_at][eq]=2021-04-25&filter[date_left_at][gte]=2021-04-25\
+         &page[number]=3&page[size]=5"
+    ));
+    let send = client
+        .list_room_participants()
+        .filter_session_id(session)
+        .filter_context("Alice")
+        .filter_date_joined_at_eq(apr_25)
+        .filter_date_left_at_gte(apr_25)
+        .page_number(3u64)
+        .page_size(5u64)
+        .send();
+    report
+        .call("ListRoomParticipants", 200, request, send)
+        .await;
+
+    let request = Request::get(&format!("/room_participants/{PARTICIPANT_ID}"));
+    let send = client
+        .view_room_participant()
+        .room_participant_id(participant)
+        .send();
+    report.call("ViewRoomParticipant", 200, request, send).await;
+
+    // Room recordings.
+    let request = Request::get(&format!(
+        "/room_recordings?filter[room_id]={ROOM_ID}&filter[session_id]={SESSION_ID}\
+         &filter[participant_id]={PARTICIPANT_ID}&filter[status]=completed&filter[type]=audio\
+         &filter[duration_secs]=20&filter[date_started_at][gte]=2021-04-25\
+         &filter[date_ended_at][lte]=2021-05-01&page[number]=1&page[size]=20"
+    ));
+    let send = client
+        .list_room_recordings()
+        .filter_room_id(room)
+        .filter_session_id(session)
+        .filter_participant_id(participant)
+        .filter_status("completed")
+        .filter_type("audio")
+        .filter_duration_secs(20i64)
+        .filter_date_started_at_gte(apr_25)
+        .filter_date_ended_at_lte(may_1)
+        .page_number(1u64)
+        .page_size(20u64)
+        .send();
+    report.call("ListRoomRecordings", 200, request, send).await;
+
+    let request = Request::new(
+        "DELETE",
+        &format!(
+            "/room_recordings?filter[room_id]={ROOM_ID}&filter[type]=video\
+             &filter[date_ended_at][lte]=2021-05-01&filter[date_started_at][eq]=2021-04-25"
+        ),
+        None,
+    );
+    let send = client
+        .delete_room_recordings()
+        .filter_room_id(room)
+        .filter_type("video")
+        .filter_date_ended_at_lte(may_1)
+        .filter_date_started_at_eq(apr_25)
+        .send();
+    report
+        .call("DeleteRoomRecordings", 201, request, send)
+        .await;
+
+    let request = Request::get(&format!("/room_recordings/{RECORDING_ID}"));
+    let send = client
+        .view_room_recording()
+        .room_recording_id(recording)
+        .send();
+    report.call("ViewRoomRecording", 200, request, send).await;
+
+    let request = Request::new("DELETE", &format!("/room_recordings/{RECORDING_ID}"), None);
+    let send = client
+        .delete_room_recording()
+        .room_recording_id(recording)
+        .send();
+    report.call("DeleteRoomRecording", 204, request, send).await;
+
+    // Room compositions.
+    let request = Request::get(&format!(
+        "/room_compositions?filter[session_id]={SESSION_ID}&filter[status]=completed\
+         &filter[date_created_at][gte]=2021-04-25&filter[date_created_at][lte]=2021-05-01\
+         &page[number]=1&page[size]=20"
+    ));
+    let send = client
+        .list_room_compositions()
+        .filter_session_id(session)
+        .filter_status(types::ListRoomCompositionsFilterStatus::Completed)
+        .filter_date_created_at_gte(apr_25)
+        .filter_date_created_at_lte(may_1)
+        .page_number(1u64)
+        .page_size(20u64)
+        .send();
+    report
+        .call("ListRoomCompositions", 200, request, send)
+        .await;
+
+    let body = json!({
+        "session_id": SESSION_ID,
+        "format": "mp4",
+        "resolution": "800x600",
+        "video_layout": {"first": {
+            "video_sources": [RECORDING_ID],
+            "height": 360, "width": 480,
+            "x_pos": 100, "y_pos": 100, "z_pos": 1,
+            "max_columns": 3, "max_rows": 3,
+        }},
+        "webhook_event_url": "https://example.com/webhooks",
+        "webhook_event_failover_url": "https://failover.example.com/webhooks",
+        "webhook_timeout_secs": 25,
+    });
+    let region = types::VideoRegion::try_from(
+        types::VideoRegion::builder()
+            .video_sources(vec![recording])
+            .height(360i64)
+            .width(480i64)
+            .x_pos(100i64)
+            .y_pos(100i64)
+            .z_pos(1i64)
+            .max_columns(std::num::NonZeroU64::new(3))
+            .max_rows(std::num::NonZeroU64::new(3)),
+    )
+    .expect("valid video region");
+    let send = client
+        .create_room_composition()
+        .body(
+            types::CreateRoomCompositionRequest::builder()
+                .session_id(session)
+                .format("mp4".to_owned())
+                .resolution("800x600".to_owned())
+                .video_layout(
+                    [("first".to_owned(), region)]
+                        .into_iter()
+                        .collect::<std::collections::HashMap<_, _>>(),
+                )
+                .webhook_event_url("https://example.com/webhooks".to_owned())
+                .webhook_event_failover_url("https://failover.example.com/webhooks".to_owned())
+                .webhook_timeout_secs(25i64),
+        )
+        .send();
+    let request = Request::post("/room_compositions", body);
+    report
+        .call("CreateRoomComposition", 202, request, send)
+        .await;
+
+    let request = Request::get(&format!("/room_compositions/{COMPOSITION_ID}"));
+    let send = client
+        .view_room_composition()
+        .room_composition_id(composition)
+        .send();
+    report.call("ViewRoomComposition", 200, request, send).await;
+
+    let request = Request::new(
+        "DELETE",
+        &format!("/room_compositions/{COMPOSITION_ID}"),
+        None,
+    );
+    let send = client
+        .delete_room_composition()
+        .room_composition_id(composition)
+        .send();
+    report
+        .call("DeleteRoomComposition", 204, request, send)
+        .await;
+
+    // Client tokens.
+    let body = json!({"token_ttl_secs": 900, "refresh_token_ttl_secs": 7200});
+    let send = client
+        .create_room_client_token()
+        .room_id(room)
+        .body(
+            types::CreateRoomClientTokenRequest::builder()
+                .token_ttl_secs(900i64)
+                .refresh_token_ttl_secs(7200i64),
+        )
+        .send();
+    let request = Request::post(
+        &format!("/rooms/{ROOM_ID}/actions/generate_join_client_token"),
+        body,
+    );
+    let tokens = report
+        .call("CreateRoomClientToken", 201, request, send)
+        .await;
+    let refresh_token = tokens
+        .and_then(|tokens| tokens.data)
+        .and_then(|data| data.refresh_token)
+        .unwrap_or_else(|| FALLBACK_REFRESH_TOKEN.to_owned());
+
+    let body = json!({"refresh_token": refresh_token, "token_ttl_secs": 1200});
+    let send = client
+        .refresh_room_client_token()
+        .room_id(room)
+        .body(
+            types::RefreshRoomClientTokenRequest::builder()
+                .refresh_token(refresh_token.clone())
+                .token_ttl_secs(1200i64),
+        )
+        .send();
+    let request = Request::post(
+        &format!("/rooms/{ROOM_ID}/actions/refresh_client_token"),
+        body,
+    )
+    .without_key();
+    report
+        .call("RefreshRoomClientToken", 201, request, send)
+        .await;
+}
+
+/// The operations with a request body, with bodies built from defaults alone (only what the
+/// upstream document requires is set). Whatever the client fills in on its own must be
+/// acceptable to the API.
+async fn call_with_default_bodies(client: &Client, report: &mut Report) {
+    let (room, session) = (uuid(ROOM_ID), uuid(SESSION_ID));
+    /// The body as the client sends it.
+    fn sent<T: Serialize>(body: &T) -> Value {
+        serde_json::to_value(body).expect("request bodies serialize")
+    }
+
+    let body = types::CreateRoomRequest::try_from(types::CreateRoomRequest::builder())
+        .expect("defaults are valid");
+    let request = Request::post("/rooms", sent(&body));
+    let send = client.create_room().body(body).send();
+    report
+        .call("CreateRoom (default body)", 201, request, send)
+        .await;
+
+    let body = types::PatchRoomRequest::try_from(types::PatchRoomRequest::builder())
+        .expect("defaults are valid");
+    let request = Request::new("PATCH", &format!("/rooms/{ROOM_ID}"), Some(sent(&body)));
+    let send = client.update_room().room_id(room).body(body).send();
+    report
+        .call("UpdateRoom (default body)", 200, request, send)
+        .await;
+
+    let empty = || {
+        types::ActionsParticipantsRequest::try_from(types::ActionsParticipantsRequest::builder())
+            .expect("defaults are valid")
+    };
+    let path = |action: &str| format!("/room_sessions/{SESSION_ID}/actions/{action}");
+    let request = Request::post(&path("kick"), sent(&empty()));
+    let send = client
+        .kick_participant_in_session()
+        .room_session_id(session)
+        .body(empty())
+        .send();
+    report
+        .call(
+            "KickParticipantInSession (default body)",
+            200,
+            request,
+            send,
+        )
+        .await;
+    let request = Request::post(&path("mute"), sent(&empty()));
+    let send = client
+        .mute_participant_in_session()
+        .room_session_id(session)
+        .body(empty())
+        .send();
+    report
+        .call(
+            "MuteParticipantInSession (default body)",
+            200,
+            request,
+            send,
+        )
+        .await;
+    let request = Request::post(&path("unmute"), sent(&empty()));
+    let send = client
+        .unmute_participant_in_session()
+        .room_session_id(session)
+        .body(empty())
+        .send();
+    report
+        .call(
+            "UnmuteParticipantInSession (default body)",
+            200,
+            request,
+            send,
+        )
+        .await;
+
+    let body = types::CreateRoomCompositionRequest::try_from(
+        types::CreateRoomCompositionRequest::builder(),
+    )
+    .expect("defaults are valid");
+    let request = Request::post("/room_compositions", sent(&body));
+    let send = client.create_room_composition().body(body).send();
+    report
+        .call("CreateRoomComposition (default body)", 202, request, send)
+        .await;
+
+    let body = types::CreateRoomClientTokenRequest::try_from(
+        types::CreateRoomClientTokenRequest::builder(),
+    )
+    .expect("defaults are valid");
+    let path = format!("/rooms/{ROOM_ID}/actions/generate_join_client_token");
+    let request = Request::post(&path, sent(&body));
+    let send = client
+        .create_room_client_token()
+        .room_id(room)
+        .body(body)
+        .send();
+    report
+        .call("CreateRoomClientToken (default body)", 201, request, send)
+        .await;
+
+    let body = types::RefreshRoomClientTokenRequest::try_from(
+        types::RefreshRoomClientTokenRequest::builder().refresh_token(FALLBACK_REFRESH_TOKEN),
+    )
+    .expect("a refresh token is all that is required");
+    let path = format!("/rooms/{ROOM_ID}/actions/refresh_client_token");
+    let request = Request::post(&path, sent(&body)).without_key();
+    let send = client
+        .refresh_room_client_token()
+        .room_id(room)
+        .body(body)
+        .send();
+    report
+        .call("RefreshRoomClientToken (default body)", 201, request, send)
+        .await;
+}
+
+/// `token_ttl_secs` below the documented minimum of 10 must be refused with 422, and the client
+/// must surface that as its typed API error.
+async fn invalid_input_is_rejected(client: &Client, report: &mut Report) {
+    report.checks += 1;
+    let operation = "CreateRoomClientToken (token_ttl_secs: 5)";
+    let request = format!(
+        "POST /rooms/{ROOM_ID}/actions/generate_join_client_token {}",
+        json!({"token_ttl_secs": 5, "refresh_token_ttl_secs": 3600})
+    );
+    let result = client
+        .create_room_client_token()
+        .room_id(uuid(ROOM_ID))
+        .body(types::CreateRoomClientTokenRequest::builder().token_ttl_secs(5i64))
+        .send()
+        .await
+        .map_err(Error::from);
+    match result {
+        Ok(response) => report.fail(
+            operation,
+            &request,
+            format!(
+                "Prism accepted an invalid input: {} {:?}",
+                response.status(),
+                response.into_inner()
+            ),
+        ),
+        Err(error) => {
+            let typed = matches!(&error, Error::Api(api) if api.status.as_u16() == 422);
+            let consistent = error.status().map(|s| s.as_u16()) == Some(422)
+                && error.api().is_some_and(|api| api.status.as_u16() == 422);
+            if typed && consistent {
+                report.pass(
+                    operation,
+                    &format!("rejected as expected: {error} ({error:?})"),
+                );
+            } else {
+                report.fail(
+                    operation,
+                    &request,
+                    format!(
+                        "expected Error::Api with status 422, got status {:?}: {error} ({error:?})",
+                        error.status()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Collecting outcomes.
+// ------------------------------------------------------------------------------------------
+
+/// A request as sent, for the report and for fetching Prism's answer without the client.
+#[derive(Clone, Debug)]
+struct Request {
+    method: &'static str,
+    /// Path and query, with brackets unencoded (reqwest encodes what needs encoding).
+    path: String,
+    body: Option<Value>,
+    /// Whether the operation takes the API key.
+    with_key: bool,
+}
+
+impl Request {
+    fn new(method: &'static str, path: &str, body: Option<Value>) -> Self {
+        Request {
+            method,
+            path: path.to_owned(),
+            body,
+            with_key: true,
+        }
+    }
+
+    fn get(path: &str) -> Self {
+        Request::new("GET", path, None)
+    }
+
+    fn post(path: &str, body: Value) -> Self {
+        Request::new("POST", path, Some(body))
+    }
+
+    fn without_key(mut self) -> Self {
+        self.with_key = false;
+        self
+    }
+}
+
+impl std::fmt::Display for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(body) = &self.body {
+            write!(f, " {body}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An operation that succeeded: what to compare Prism's raw answer with.
+struct Success {
+    operation: &'static str,
+    request: Request,
+    decoded: Value,
+}
+
+/// A failed check.
+struct Failure {
+    operation: String,
+    /// The request as `METHOD /path?query body`.
+    request: String,
+    detail: String,
+}
+
+impl Failure {
+    /// `post /rooms`: how Prism's log names the request.
+    fn log_name(&self) -> String {
+        let mut words = self.request.split_whitespace();
+        let method = words.next().unwrap_or_default().to_ascii_lowercase();
+        let path = words.next().unwrap_or_default();
+        let path = path.split('?').next().unwrap_or_default();
+        format!("{method} {path}")
+    }
+}
+
+struct Report {
+    base_url: String,
+    checks: usize,
+    passed: Vec<String>,
+    failures: Vec<Failure>,
+    successes: Vec<Success>,
+}
+
+impl Report {
+    fn new(base_url: &str) -> Self {
+        Report {
+            base_url: base_url.to_owned(),
+            checks: 0,
+            passed: Vec::new(),
+            failures: Vec::new(),
+            successes: Vec::new(),
+        }
+    }
+
+    fn pass(&mut self, operation: &str, detail: &str) {
+        eprintln!("  ok    {operation}: {detail}");
+        self.passed.push(operation.to_owned());
+    }
+
+    fn fail(&mut self, operation: &str, request: &str, detail: String) {
+        eprintln!("  FAIL  {operation}: {detail}");
+        self.failures.push(Failure {
+            operation: operation.to_owned(),
+            request: request.to_owned(),
+            detail,
+        });
+    }
+
+    /// Awaits one operation, which must answer `expected` and decode; remembers the decoded
+    /// value for the comparison with Prism's raw answer.
+    async fn call<T, E>(
+        &mut self,
+        operation: &'static str,
+        expected: u16,
+        request: Request,
+        send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    ) -> Option<T>
+    where
+        T: Serialize,
+        E: Serialize,
+    {
+        let shown = request.to_string();
+        let value = self.outcome(operation, expected, &shown, send.await)?;
+        let decoded = serde_json::to_value(&value).unwrap_or(Value::Null);
+        self.successes.push(Success {
+            operation,
+            request,
+            decoded,
+        });
+        Some(value)
+    }
+
+    fn outcome<T, E: Serialize>(
+        &mut self,
+        operation: &str,
+        expected: u16,
+        request: &str,
+        result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    ) -> Option<T> {
+        self.checks += 1;
+        match result.map_err(Error::from) {
+            Ok(response) if response.status().as_u16() == expected => {
+                self.pass(operation, &format!("{}", response.status()));
+                Some(response.into_inner())
+            }
+            Ok(response) => {
+                let status = response.status();
+                self.fail(
+                    operation,
+                    request,
+                    format!("answered {status}, expected {expected}"),
+                );
+                None
+            }
+            Err(error) => {
+                let mut detail = format!("error: {error}");
+                if let Error::InvalidResponse { body, source } = &error {
+                    let _ = write!(
+                        detail,
+                        "\n    decode error: {source}\n    response body: {}",
+                        String::from_utf8_lossy(body)
+                    );
+                }
+                self.fail(operation, request, detail);
+                None
+            }
+        }
+    }
+
+    /// Reads what Prism logged for the requests so far. The violations Prism names for a
+    /// request are added to the failure of the call that sent it; a request flagged while the
+    /// call succeeded is a failure of its own.
+    fn check_prism_log(&mut self, prism: &mut Prism) {
+        self.checks += 1;
+        // Prism logs a request's violations around the time it answers; give it a moment.
+        std::thread::sleep(Duration::from_millis(500));
+        let mut flagged = Vec::new();
+        let mut current: Option<(String, Vec<String>)> = None;
+        for line in prism.drain_log() {
+            if let Some(start) = line.find("[HTTP SERVER] ") {
+                flagged.extend(current.take().filter(|(_, v)| !v.is_empty()));
+                // `[HTTP SERVER] post /rooms ℹ  info      Request received`
+                let name = line[start + "[HTTP SERVER] ".len()..]
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                current = Some((name, Vec::new()));
+            } else if let Some((_, violations)) = current.as_mut()
+                && let Some(at) = line.find("Violation: request")
+            {
+                violations.push(line[at + "Violation: ".len()..].trim().to_owned());
+            }
+        }
+        flagged.extend(current.take().filter(|(_, v)| !v.is_empty()));
+        let mut unexplained = Vec::new();
+        for (name, violations) in flagged {
+            let note = format!("Prism's validator: {}", violations.join("; "));
+            let failure = self
+                .failures
+                .iter_mut()
+                .find(|f| f.log_name() == name && !f.detail.contains("Prism's validator"));
+            match failure {
+                Some(failure) => {
+                    eprintln!("        {}: {note}", failure.operation);
+                    failure.detail.push_str("\n    ");
+                    failure.detail.push_str(&note);
+                }
+                None => unexplained.push((name, note)),
+            }
+        }
+        if unexplained.is_empty() {
+            self.pass(
+                "Prism log",
+                "no request was flagged other than those reported above",
+            );
+        }
+        for (name, note) in unexplained {
+            self.fail(
+                "Prism log",
+                &name,
+                format!("a successful call was flagged: {note}"),
+            );
+        }
+    }
+
+    fn finish(self) {
+        eprintln!(
+            "prism_conformance: {} passed, {} failed",
+            self.passed.len(),
+            self.failures.len()
+        );
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} conformance checks against Prism failed:\n\n{}\n",
+            self.failures.len(),
+            self.checks,
+            self.failures
+                .iter()
+                .map(|f| format!(
+                    "{}\n    request: {}\n    {}",
+                    f.operation, f.request, f.detail
+                ))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        );
+    }
+}
+
+/// Fetches Prism's answer for every successful call again, without the client, and checks that
+/// the client's decoded value, serialized back to JSON, kept every field and value. Prism answers
+/// with the document's example for the status, whatever the (valid) request.
+async fn compare_with_raw_responses(report: &mut Report) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client");
+    let successes = std::mem::take(&mut report.successes);
+    for success in &successes {
+        report.checks += 1;
+        let label = format!("{} (round trip)", success.operation);
+        let shown = success.request.to_string();
+        let raw = match fetch_raw(&http, &report.base_url, &success.request).await {
+            Ok(raw) => raw,
+            Err(problem) => {
+                report.fail(&label, &shown, problem);
+                continue;
+            }
+        };
+        let Some(raw) = raw else {
+            // No body (204): nothing to compare.
+            continue;
+        };
+        let mut differences = Vec::new();
+        compare(&raw, &success.decoded, "", &mut differences);
+        if differences.is_empty() {
+            report.pass(&label, "decoding kept every field of Prism's answer");
+        } else {
+            report.fail(
+                &label,
+                &shown,
+                format!(
+                    "decoding changed Prism's answer:\n      {}\n    response body: {raw}",
+                    differences.join("\n      ")
+                ),
+            );
+        }
+    }
+}
+
+/// The JSON body Prism answers `request` with (`None` when empty), if it answers with success.
+async fn fetch_raw(
+    http: &reqwest::Client,
+    base_url: &str,
+    request: &Request,
+) -> Result<Option<Value>, String> {
+    let method = reqwest::Method::from_bytes(request.method.as_bytes()).expect("HTTP method");
+    let mut builder = http.request(method, format!("{base_url}{}", request.path));
+    if request.with_key {
+        builder = builder.bearer_auth(API_KEY);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.json(body);
+    }
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| format!("raw request failed: {e}"))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("raw response body unreadable: {e}"))?;
+    if !status.is_success() {
+        return Err(format!(
+            "the same request sent without the client got {status}: {text}"
+        ));
+    }
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("Prism's answer is not JSON ({e}): {text}"))
+}
+
+/// Records where `decoded` (the client's value serialized back) lost or changed something
+/// present in `raw` (Prism's answer). Absent values that serialize as nothing (`null`, empty
+/// lists and maps) count as kept; numbers are compared with a small tolerance (some are
+/// `f32`), timestamps as instants.
+fn compare(raw: &Value, decoded: &Value, path: &str, differences: &mut Vec<String>) {
+    let absent = |value: &Value| match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    match (raw, decoded) {
+        (Value::Object(raw_map), Value::Object(decoded_map)) => {
+            for (key, raw_value) in raw_map {
+                let here = format!("{path}/{key}");
+                match decoded_map.get(key) {
+                    Some(decoded_value) => compare(raw_value, decoded_value, &here, differences),
+                    None if absent(raw_value) => {}
+                    None => differences.push(format!("{here}: {raw_value} was dropped")),
+                }
+            }
+        }
+        (Value::Array(raw_items), Value::Array(decoded_items))
+            if raw_items.len() == decoded_items.len() =>
+        {
+            for (index, (r, d)) in raw_items.iter().zip(decoded_items).enumerate() {
+                compare(r, d, &format!("{path}/{index}"), differences);
+            }
+        }
+        (Value::Number(r), Value::Number(d)) => {
+            let (r, d) = (
+                r.as_f64().unwrap_or(f64::NAN),
+                d.as_f64().unwrap_or(f64::NAN),
+            );
+            if (r - d).abs() > 1e-6 * r.abs().max(1.0) {
+                differences.push(format!("{path}: {r} became {d}"));
+            }
+        }
+        (Value::String(r), Value::String(d)) => {
+            let same_instant = || {
+                let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+                matches!((parse(r), parse(d)), (Some(a), Some(b)) if a == b)
+            };
+            if r != d && !same_instant() {
+                differences.push(format!("{path}: {r:?} became {d:?}"));
+            }
+        }
+        (r, d) if r == d => {}
+        (r, d) if absent(r) && absent(d) => {}
+        (r, d) => differences.push(format!("{path}: {r} became {d}")),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Finding, installing and running Prism.
+// ------------------------------------------------------------------------------------------
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether this runs in CI, where the test must not skip for lack of tools.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Skips the test with `reason`, or fails it in CI.
+fn unavailable<T>(reason: &str) -> Option<T> {
+    assert!(
+        !in_ci(),
+        "prism_conformance cannot run: {reason}. CI is set, so this test must not be skipped"
+    );
+    eprintln!("prism_conformance: skipped: {reason}");
+    None
+}
+
+/// The upstream document, or `None` (with a message) when the test should skip.
+fn upstream_spec() -> Option<PathBuf> {
+    let Some(value) = std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) else {
+        eprintln!(
+            "prism_conformance: skipped: {SPEC_ENV} is not set; point it at Telnyx's published \
+             OpenAPI document (spec3.yml from github.com/team-telnyx/openapi) to run this test"
+        );
+        return None;
+    };
+    let path = PathBuf::from(value);
+    if path.is_file() {
+        Some(path)
+    } else {
+        unavailable(&format!("{SPEC_ENV}={} is not a file", path.display()))
+    }
+}
+
+/// Whether `program --version` runs successfully.
+fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Prism's launcher, installed first if needed, or `None` (with a message) when the test should
+/// skip.
+fn prism_binary() -> Option<PathBuf> {
+    if !cfg!(unix) {
+        return unavailable("this test starts Prism with a POSIX shell and runs on Unix only");
+    }
+    if !runs("node") {
+        return unavailable("Node.js (`node`) was not found on PATH; install Node.js >= 18.20.1");
+    }
+    let bin = repo_root().join(PRISM_BIN);
+    if bin.is_file() {
+        return Some(bin);
+    }
+    if !runs("npm") {
+        return unavailable(&format!(
+            "Prism is not installed ({PRISM_BIN} is missing) and `npm` was not found on PATH to \
+             install it; install npm, or run {INSTALL_SCRIPT}"
+        ));
+    }
+    eprintln!("prism_conformance: Prism is not installed; running {INSTALL_SCRIPT} (about 20 s)");
+    let status = Command::new("bash")
+        .arg(repo_root().join(INSTALL_SCRIPT))
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()))
+        .stderr(Stdio::inherit())
+        .status();
+    match status {
+        Ok(status) if status.success() && bin.is_file() => Some(bin),
+        Ok(status) if status.success() => unavailable(&format!(
+            "{INSTALL_SCRIPT} succeeded but {PRISM_BIN} is still missing"
+        )),
+        Ok(status) => unavailable(&format!("{INSTALL_SCRIPT} failed ({status})")),
+        Err(error) => unavailable(&format!(
+            "could not run {INSTALL_SCRIPT} with bash: {error}"
+        )),
+    }
+}
+
+/// A running Prism. Dropping it stops Prism and waits for it.
+struct Prism {
+    /// The watchdog shell, leader of the process group Prism runs in.
+    watchdog: Child,
+    /// The watchdog's stdin; closing it stops Prism.
+    lifeline: Option<ChildStdin>,
+    /// Prism's stdout lines after the readiness line; disconnects when Prism has exited.
+    log: Receiver<String>,
+    /// The last lines Prism wrote to stderr.
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    base_url: String,
+}
+
+impl Prism {
+    fn start(bin: &Path, spec: &Path) -> Result<Prism, String> {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg("prism-watchdog")
+            .arg(bin)
+            .args(["mock", "--host", "127.0.0.1", "--port", "0", "--errors"])
+            .arg(spec)
+            .env("NO_COLOR", "1")
+            .env("FORCE_COLOR", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut watchdog = command
+            .spawn()
+            .map_err(|e| format!("could not start Prism through sh: {e}"))?;
+        let lifeline = watchdog.stdin.take();
+        let stdout = watchdog.stdout.take().expect("piped stdout");
+        let stderr = watchdog.stderr.take().expect("piped stderr");
+
+        let (sender, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines(stdout) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        let tail = Arc::clone(&stderr_tail);
+        std::thread::spawn(move || {
+            for line in lines(stderr) {
+                let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+                if tail.len() == 40 {
+                    tail.pop_front();
+                }
+                tail.push_back(line);
+            }
+        });
+
+        // From here on, dropping `prism` stops the process, also on the error paths below.
+        let mut prism = Prism {
+            watchdog,
+            lifeline,
+            log,
+            stderr_tail,
+            base_url: String::new(),
+        };
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        let mut stdout_tail = VecDeque::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match prism.log.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(url) = listening_url(&line) {
+                        prism.base_url = url;
+                        return Ok(prism);
+                    }
+                    if stdout_tail.len() == 20 {
+                        stdout_tail.pop_front();
+                    }
+                    stdout_tail.push_back(line);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(prism.startup_failure(
+                        &format!(
+                            "Prism did not report `{LISTENING}...` within {} s",
+                            STARTUP_TIMEOUT.as_secs()
+                        ),
+                        &stdout_tail,
+                    ));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    // Let the stderr reader catch up with the last lines.
+                    std::thread::sleep(Duration::from_millis(300));
+                    return Err(
+                        prism.startup_failure("Prism exited before it was ready", &stdout_tail)
+                    );
+                }
+            }
+        }
+    }
+
+    fn startup_failure(&self, what: &str, stdout_tail: &VecDeque<String>) -> String {
+        let stderr_tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner());
+        let join = |lines: &VecDeque<String>| {
+            if lines.is_empty() {
+                "    (nothing)".to_owned()
+            } else {
+                lines
+                    .iter()
+                    .map(|l| format!("    {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        };
+        format!(
+            "{what}.\n  Prism's stderr (last lines):\n{}\n  Prism's stdout (last lines):\n{}",
+            join(&stderr_tail),
+            join(stdout_tail)
+        )
+    }
+
+    /// Prism's stdout lines logged since the last call.
+    fn drain_log(&mut self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        // End of file on the watchdog's stdin: it sends SIGTERM to Prism's process group.
+        drop(self.lifeline.take());
+        // Prism has exited when its stdout closes.
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
+        let exited = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(_) => {}
+                Err(RecvTimeoutError::Disconnected) => break true,
+                Err(RecvTimeoutError::Timeout) => break false,
+            }
+        };
+        if !exited {
+            eprintln!("prism_conformance: Prism did not stop on SIGTERM; sending SIGKILL");
+            // The watchdog has not been reaped yet, so its pid still names this group.
+            let group = format!("-{}", self.watchdog.id());
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.watchdog.kill();
+        let _ = self.watchdog.wait();
+    }
+}
+
+/// The lines of `reader`, decoded leniently, until end of file or a read error.
+fn lines(reader: impl Read) -> impl Iterator<Item = String> {
+    let mut reader = BufReader::new(reader);
+    std::iter::from_fn(move || {
+        let mut buffer = Vec::new();
+        match reader.read_until(b'\n', &mut buffer) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(String::from_utf8_lossy(&buffer).trim_end().to_owned()),
+        }
+    })
+}
+
+/// The base URL in Prism's readiness line, e.g. `http://127.0.0.1:41071` from
+/// `[11:21:38 AM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:41071`.
+fn listening_url(line: &str) -> Option<String> {
+    let start = line.find(LISTENING)? + LISTENING.len();
+    let url = line[start..]
+        .split_whitespace()
+        .next()?
+        .trim_end_matches('/');
+    let port = url.strip_prefix("http://127.0.0.1:")?;
+    port.parse::<u16>().ok()?;
+    Some(url.to_owned())
+}
