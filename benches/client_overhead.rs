@@ -79,7 +79,9 @@ struct LoopbackServer {
 impl LoopbackServer {
     fn start() -> LoopbackServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let (shutdown, stopped) = oneshot::channel();
         let thread = std::thread::spawn(move || {
@@ -336,7 +338,11 @@ impl Fixture {
     /// request would measure nothing useful.
     fn check(&self) {
         let client = self.runtime.block_on(self.via_client()).data.expect("data");
-        let hand = self.runtime.block_on(self.hand_written()).data.expect("data");
+        let hand = self
+            .runtime
+            .block_on(self.hand_written())
+            .data
+            .expect("data");
         assert_eq!(client.id, hand.id);
         assert_eq!(client.id, Some(self.room_id));
         assert_eq!(client.active_session_id, hand.active_session_id);
@@ -428,6 +434,22 @@ fn print_ratio(fixture: &Fixture) {
     );
 }
 
+/// Whether this is a measuring run. `cargo bench` passes --bench; `cargo test --benches` does
+/// not and only wants each benchmark run once, so the timed batches are skipped there, as they
+/// are for criterion's `--test`, `--list` and `--profile-time` runs.
+fn wants_ratio(args: impl Iterator<Item = String>) -> bool {
+    let mut bench = false;
+    for arg in args {
+        match arg.as_str() {
+            "--bench" => bench = true,
+            "--test" | "--list" => return false,
+            _ if arg.starts_with("--profile-time") => return false,
+            _ => {}
+        }
+    }
+    bench
+}
+
 fn main() {
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(2))
@@ -436,9 +458,7 @@ fn main() {
     let fixture = Fixture::new();
     fixture.check();
     bench_view_room(&mut criterion, &fixture);
-    // `cargo bench` passes --bench; `cargo test --benches` does not and only wants each
-    // benchmark run once, so the timed batches are skipped there.
-    if std::env::args().any(|arg| arg == "--bench") {
+    if wants_ratio(std::env::args()) {
         print_ratio(&fixture);
     }
     criterion.final_summary();

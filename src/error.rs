@@ -166,9 +166,11 @@ impl Error {
 /// An error answer from Telnyx: status, request id, and the body in whichever of Telnyx's
 /// shapes it came.
 ///
-/// Telnyx sends either a JSON:API style list, `{"errors": [{"code", "title", "detail",
-/// "source", "meta"}]}` (in [`errors`](Self::errors)), or `{"message": "...", "success":
-/// false}` (in [`message`](Self::message)). A body in neither shape (an HTML page from a proxy,
+/// Telnyx sends a JSON:API style list, `{"errors": [{"code", "title", "detail", "source",
+/// "meta"}]}`, or (for some 403 and 404 answers) one such object on its own, `{"code", "title",
+/// "detail", "source", "meta"}`; either way the objects end up in [`errors`](Self::errors).
+/// Some endpoints send `{"message": "...", "success": false}` instead (in
+/// [`message`](Self::message)). A body in none of these shapes (an HTML page from a proxy,
 /// plain text, nothing) is kept in [`raw_body`](Self::raw_body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -177,7 +179,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The `x-request-id` response header.
     pub request_id: Option<String>,
-    /// The items of `errors[]`, in order.
+    /// The items of `errors[]`, in order; for a body that is a single bare error object, that
+    /// object.
     pub errors: Vec<ApiErrorItem>,
     /// `message`, from the `{message, success}` shape.
     pub message: Option<String>,
@@ -187,7 +190,8 @@ pub struct ApiError {
     pub raw_body: Option<String>,
 }
 
-/// One item of an error answer's `errors[]`.
+/// One error object: an item of an error answer's `errors[]`, or the whole body when Telnyx
+/// sends a bare error object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiErrorItem {
@@ -216,27 +220,28 @@ impl ApiError {
                 other => Some(other.to_string()),
             }
         };
-        let errors = body
+        let item = |object: &Value| {
+            let source = object.get("source").unwrap_or(&Value::Null);
+            let meta = object.get("meta").unwrap_or(&Value::Null);
+            ApiErrorItem {
+                code: text(object, "code"),
+                title: text(object, "title"),
+                detail: text(object, "detail"),
+                pointer: text(source, "pointer"),
+                parameter: text(source, "parameter"),
+                url: text(meta, "url"),
+            }
+        };
+        let mut errors: Vec<ApiErrorItem> = body
             .get("errors")
             .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|item| {
-                        let source = item.get("source").unwrap_or(&Value::Null);
-                        let meta = item.get("meta").unwrap_or(&Value::Null);
-                        ApiErrorItem {
-                            code: text(item, "code"),
-                            title: text(item, "title"),
-                            detail: text(item, "detail"),
-                            pointer: text(source, "pointer"),
-                            parameter: text(source, "parameter"),
-                            url: text(meta, "url"),
-                        }
-                    })
-                    .collect()
-            })
+            .map(|items| items.iter().map(item).collect())
             .unwrap_or_default();
+        // The bare shape: one error object as the whole body, without the `errors` list.
+        let bare = item(body);
+        if bare != ApiErrorItem::default() {
+            errors.push(bare);
+        }
         let mut message = text(body, "message");
         let raw_body = if headers.contains_key(RAW_BODY_MARKER) {
             Some(message.take().unwrap_or_default())
@@ -446,6 +451,38 @@ mod tests {
             "Telnyx API error 422 Unprocessable Entity (request id req-1): 10015 Invalid value - \
              max_participants must be at most 50 (at /max_participants) (and 1 more)"
         );
+    }
+
+    #[test]
+    fn bare_error_object_becomes_one_item() {
+        let body = json!({"code": "10007", "title": "Resource not found",
+            "detail": "The requested room does not exist", "source": {"parameter": "room_id"},
+            "meta": {"url": "https://developers.telnyx.com/docs/overview/errors/10007"}});
+        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None, false), &body);
+        assert_eq!(
+            error.errors,
+            vec![ApiErrorItem {
+                code: Some("10007".into()),
+                title: Some("Resource not found".into()),
+                detail: Some("The requested room does not exist".into()),
+                pointer: None,
+                parameter: Some("room_id".into()),
+                url: Some("https://developers.telnyx.com/docs/overview/errors/10007".into()),
+            }]
+        );
+        assert_eq!(error.message, None);
+        assert_eq!(
+            error.to_string(),
+            "Telnyx API error 404 Not Found: 10007 Resource not found - The requested room does \
+             not exist (at room_id)"
+        );
+        // Only a title is enough to count as the bare shape.
+        let error = ApiError::from_parts(
+            StatusCode::FORBIDDEN,
+            &headers(None, false),
+            &json!({"title": "Forbidden"}),
+        );
+        assert_eq!(error.first().and_then(|e| e.title.as_deref()), Some("Forbidden"));
     }
 
     #[test]

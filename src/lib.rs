@@ -3,8 +3,9 @@
 //! The operations, their request builders and all request/response types are generated at
 //! build time by [progenitor] from the OpenAPI document vendored in `spec/telnyx.json` (see
 //! the `telnyx-codegen` crate). This crate adds a thin hand-written layer: configuration
-//! ([`Client::builder`], [`Client::from_env`]), authentication, retries, tracing and one error
-//! type ([`Error`]).
+//! ([`Client::builder`], [`Client::from_env`]), authentication, retries, tracing, one error
+//! type ([`Error`]), auto-paging for list operations ([`pagination`]) and join tokens kept
+//! fresh ([`room_token`]).
 //!
 //! # Calling an operation
 //!
@@ -31,6 +32,53 @@
 //!     println!("{:?} {:?}", room.id, room.unique_name);
 //! }
 //! # let _ = room;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Listing everything: pagination
+//!
+//! List operations return one page per request. [`Paginate::paginate`] (in the prelude) works
+//! on every list operation's builder and follows `meta.total_pages`, with a page size and an
+//! optional item limit, as a [`Stream`](futures::Stream) of items ([`Paginator::into_stream`])
+//! or of whole pages ([`Paginator::into_pages`]). See the [`pagination`] module.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use telnyx_client::prelude::*;
+//!
+//! # async fn run(client: &Client) -> Result<(), telnyx_client::Error> {
+//! let mut rooms = client.list_rooms().paginate().page_size(50).limit(200).into_stream();
+//! while let Some(room) = rooms.try_next().await? {
+//!     println!("{:?} {:?}", room.id, room.unique_name);
+//! }
+//! // Or all at once:
+//! let sessions = client.list_room_sessions().paginate().collect().await?;
+//! # let _ = sessions;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Join tokens: room token sessions
+//!
+//! A client SDK joins a room with a short-lived join token. [`RoomTokenSession::start`] mints
+//! one together with a refresh token, and keeps it fresh: explicitly
+//! ([`refresh`](RoomTokenSession::refresh), [`refresh_if_due`](RoomTokenSession::refresh_if_due))
+//! or from a background task ([`spawn`](RoomTokenSession::spawn)) that refreshes ahead of
+//! `token_expires_at`, publishes each new token on a `tokio::sync::watch` channel and stops with
+//! a [`RoomTokenError`] once the refresh token has expired or a refresh fails for good.
+//! Refreshing needs no API key. Tokens never appear in `Debug` output or errors. See the
+//! [`room_token`] module.
+//!
+//! ```no_run
+//! use telnyx_client::prelude::*;
+//! use telnyx_client::{RoomTokenOptions, RoomTokenSession};
+//!
+//! # async fn run(client: &Client, room_id: uuid::Uuid) -> Result<(), telnyx_client::RoomTokenError> {
+//! let mut session = RoomTokenSession::start(client, room_id, RoomTokenOptions::default()).await?;
+//! let join_token = session.current().secret(); // hand this to the client SDK
+//! # let _ = join_token;
+//! session.refresh().await?; // or: let driver = session.spawn();
 //! # Ok(())
 //! # }
 //! ```
@@ -65,7 +113,9 @@ mod api_key;
 mod client;
 mod error;
 mod hooks;
+pub mod pagination;
 pub mod retry;
+pub mod room_token;
 mod transport;
 
 /// The code generated from `spec/telnyx.json` by `telnyx-codegen` (at build time).
@@ -90,15 +140,20 @@ pub use crate::client::{
 pub use crate::error::{ApiError, ApiErrorItem, Error, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
+pub use crate::pagination::{Page, Paginate, Paginator};
 pub use crate::retry::RetryPolicy;
+pub use crate::room_token::{
+    RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
+};
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 
 /// What most users import: the [`Client`], one extension trait per API tag (which provide the
-/// operation methods), and the [`Error`] type.
+/// operation methods), [`Paginate`] (auto-paging for list operations), and the [`Error`] type.
 pub mod prelude {
     pub use crate::Error;
     pub use crate::generated::prelude::*;
     pub use crate::list_operations::ListOperation;
+    pub use crate::pagination::Paginate;
 }
 
 /// progenitor's typed [httpmock](https://docs.rs/httpmock) extension: `MockServerExt` adds one

@@ -123,6 +123,19 @@ async fn attempts(
     }
 }
 
+/// Whether `body` is one of Telnyx's error shapes: it decodes as `ErrorResponse` *and* carries at
+/// least one of its fields. Every field of `ErrorResponse` is optional, so without the second
+/// test any JSON object (a proxy's or a mock's `problem+json`, say) would decode as an empty
+/// error and its text would be lost instead of kept as the raw body.
+fn is_telnyx_error_shape(body: &[u8]) -> bool {
+    const KNOWN_FIELDS: [&str; 5] = ["errors", "message", "code", "title", "detail"];
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return false;
+    };
+    KNOWN_FIELDS.iter().any(|name| fields.contains_key(*name))
+        && serde_json::from_slice::<crate::types::ErrorResponse>(body).is_ok()
+}
+
 /// Leaves success responses alone; makes a 4xx/5xx body decodable as `ErrorResponse` (see the
 /// module documentation).
 async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
@@ -134,7 +147,7 @@ async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
     let url = response.url().clone();
     let mut headers = response.headers().clone();
     let body = response.bytes().await?;
-    let body = if serde_json::from_slice::<crate::types::ErrorResponse>(&body).is_ok() {
+    let body = if is_telnyx_error_shape(&body) {
         body
     } else {
         headers.remove(CONTENT_LENGTH);

@@ -319,6 +319,12 @@ async fn other_bodies_keep_status_and_raw_text() {
     // JSON that is not an object of the documented shape is raw text too.
     let error = error_for(500, &[], r#"["unexpected"]"#).await;
     assert_eq!(api_raw(&error), Some(r#"["unexpected"]"#));
+    // A JSON object with none of the documented fields (a gateway's own error, say) would
+    // decode as an empty `ErrorResponse`; its text must be kept instead.
+    let foreign = r#"{"error":"upstream connect error","retry":true}"#;
+    let error = error_for(503, &[], foreign).await;
+    assert_eq!(api_raw(&error), Some(foreign));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     let error = error_for(500, &[], "").await;
     assert_eq!(api_raw(&error), Some(""));
     assert!(error.to_string().ends_with("with an empty body"), "{error}");

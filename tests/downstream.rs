@@ -98,8 +98,7 @@ impl TempDir {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let path =
-            std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(path.join("src")).expect("create temp crate dir");
         TempDir(path)
     }
@@ -184,7 +183,9 @@ fn downstream_crate_builds_from_elsewhere_and_calls_an_operation() {
         .join("debug")
         .join(format!("downstream-check{}", std::env::consts::EXE_SUFFIX));
     let output = run(
-        Command::new(&exe).current_dir(&dir.0).env_remove("TELNYX_API_KEY"),
+        Command::new(&exe)
+            .current_dir(&dir.0)
+            .env_remove("TELNYX_API_KEY"),
         "the downstream binary",
     );
     let stdout = String::from_utf8_lossy(&output.stdout);

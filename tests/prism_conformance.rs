@@ -4,18 +4,21 @@
 //! [Stoplight Prism](https://github.com/stoplightio/prism) (`@stoplight/prism-cli` 5.x, installed
 //! by `scripts/install-prism.sh` into the git-ignored `.tools/prism`) serves the upstream document
 //! named by `TELNYX_UPSTREAM_SPEC` with `--errors`, so every request that violates it is answered
-//! with an error status. The test then:
+//! with an error status. The client reaches Prism through a small relay that records each request
+//! it sends (Prism ignores query parameters it does not know, so a misnamed one would otherwise
+//! pass unnoticed). The test then:
 //!
 //! 1. calls all 25 operations with valid inputs (path ids, bodies with every field set, and a
 //!    selection of query parameters such as `page[number]`, `page[size]` and
-//!    `filter[date_created_at][gte]`); each must succeed with its documented status and decode;
-//! 2. repeats the body-carrying operations with bodies built from defaults only (what a caller
-//!    who sets nothing optional sends); Prism must accept those too;
-//! 3. fetches Prism's answer for each successful operation once more without the client and
-//!    checks that decoding it and serializing it back keeps every field and value (a field the
-//!    client drops or reads under the wrong name shows up here even though all fields are
-//!    optional);
-//! 4. reads Prism's log: no request may have been flagged with a violation;
+//!    `filter[date_created_at][gte]`); each must send exactly the expected method, path, query
+//!    parameters and body, be answered with its documented success status, and decode;
+//! 2. repeats the operations that take a body with bodies built from defaults alone (what a
+//!    caller who sets nothing optional sends); Prism must accept those too;
+//! 3. reads Prism's log: the violations it names are added to the failures they caused, and a
+//!    request flagged although it succeeded is a failure too;
+//! 4. fetches Prism's answer for each successful call once more without the client and checks
+//!    that decoding it and serializing it back keeps every field and value (a field the client
+//!    drops or reads under another name shows up here, although all fields are optional);
 //! 5. sends a deliberately invalid input (`token_ttl_secs: 5`, below the minimum of 10), which
 //!    must come back as `422` and surface as [`Error::Api`].
 //!
@@ -38,7 +41,8 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::future::Future;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -106,9 +110,11 @@ fn prism_accepts_every_operation_and_rejects_invalid_input() {
         started.elapsed().as_secs_f64()
     );
 
+    // The client talks to Prism through a relay that records what it sends.
+    let recorder = Recorder::start(&prism.base_url);
     let client = Client::builder()
         .api_key(API_KEY)
-        .base_url(prism.base_url.clone())
+        .base_url(recorder.base_url.clone())
         .max_retries(0)
         .timeout(Duration::from_secs(30))
         .build()
@@ -119,15 +125,15 @@ fn prism_accepts_every_operation_and_rejects_invalid_input() {
         .expect("tokio runtime");
 
     let calls_started = Instant::now();
-    let mut report = Report::new(&prism.base_url);
+    let mut report = Report::new(&prism.base_url, recorder);
     runtime.block_on(call_every_operation(&client, &mut report));
     runtime.block_on(call_with_default_bodies(&client, &mut report));
-    runtime.block_on(compare_with_raw_responses(&mut report));
     report.check_prism_log(&mut prism);
+    runtime.block_on(compare_with_raw_responses(&mut report));
     runtime.block_on(invalid_input_is_rejected(&client, &mut report));
     eprintln!(
         "prism_conformance: {} checks in {:.1} s",
-        report.checks,
+        report.passed + report.failures.len(),
         calls_started.elapsed().as_secs_f64()
     );
     drop(prism);
@@ -682,7 +688,6 @@ async fn call_with_default_bodies(client: &Client, report: &mut Report) {
 /// `token_ttl_secs` below the documented minimum of 10 must be refused with 422, and the client
 /// must surface that as its typed API error.
 async fn invalid_input_is_rejected(client: &Client, report: &mut Report) {
-    report.checks += 1;
     let operation = "CreateRoomClientToken (token_ttl_secs: 5)";
     let request = format!(
         "POST /rooms/{ROOM_ID}/actions/generate_join_client_token {}",
@@ -732,21 +737,21 @@ async fn invalid_input_is_rejected(client: &Client, report: &mut Report) {
 // Collecting outcomes.
 // ------------------------------------------------------------------------------------------
 
-/// A request as sent, for the report and for fetching Prism's answer without the client.
-#[derive(Clone, Debug)]
+/// A request: the one an operation is expected to send, or one the recorder saw.
+#[derive(Clone, Debug, PartialEq)]
 struct Request {
-    method: &'static str,
+    method: String,
     /// Path and query, with brackets unencoded (reqwest encodes what needs encoding).
     path: String,
     body: Option<Value>,
-    /// Whether the operation takes the API key.
+    /// Whether the operation takes the API key (only used to repeat the request).
     with_key: bool,
 }
 
 impl Request {
-    fn new(method: &'static str, path: &str, body: Option<Value>) -> Self {
+    fn new(method: &str, path: &str, body: Option<Value>) -> Self {
         Request {
-            method,
+            method: method.to_owned(),
             path: path.to_owned(),
             body,
             with_key: true,
@@ -765,11 +770,72 @@ impl Request {
         self.with_key = false;
         self
     }
+
+    /// Method, path and the decoded query pairs in order of name, for comparing requests
+    /// regardless of parameter order and percent-encoding.
+    fn target(&self) -> (String, String, Vec<(String, String)>) {
+        let url = reqwest::Url::parse(&format!("http://127.0.0.1{}", self.path))
+            .expect("request paths are valid");
+        let mut query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        query.sort();
+        (self.method.clone(), url.path().to_owned(), query)
+    }
+
+    /// What differs between `self`, as expected, and `actual`, as sent.
+    fn differences(&self, actual: &Request) -> Vec<String> {
+        let (method, path, query) = self.target();
+        let (actual_method, actual_path, actual_query) = actual.target();
+        let mut differences = Vec::new();
+        if (&method, &path) != (&actual_method, &actual_path) {
+            differences.push(format!(
+                "sent {actual_method} {actual_path}, expected {method} {path}"
+            ));
+        }
+        let missing: Vec<_> = query.iter().filter(|p| !actual_query.contains(p)).collect();
+        let unexpected: Vec<_> = actual_query.iter().filter(|p| !query.contains(p)).collect();
+        let show = |pairs: &[&(String, String)]| {
+            pairs
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        if !missing.is_empty() {
+            differences.push(format!(
+                "expected query parameters not sent: {}",
+                show(&missing)
+            ));
+        }
+        if !unexpected.is_empty() {
+            differences.push(format!(
+                "query parameters sent but not expected: {}",
+                show(&unexpected)
+            ));
+        }
+        let empty_body = |body: &Option<Value>| body.is_none() || body == &Some(Value::Null);
+        if self.body != actual.body && !(empty_body(&self.body) && empty_body(&actual.body)) {
+            let show = |body: &Option<Value>| match body {
+                Some(body) => body.to_string(),
+                None => "no body".to_owned(),
+            };
+            differences.push(format!(
+                "sent body {}, expected {}",
+                show(&actual.body),
+                show(&self.body)
+            ));
+        }
+        differences
+    }
 }
 
 impl std::fmt::Display for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.method, self.path)?;
+        let (method, path, query) = self.target();
+        write!(f, "{method} {path}")?;
+        for (index, (name, value)) in query.iter().enumerate() {
+            let separator = if index == 0 { '?' } else { '&' };
+            write!(f, "{separator}{name}={value}")?;
+        }
         if let Some(body) = &self.body {
             write!(f, " {body}")?;
         }
@@ -787,7 +853,7 @@ struct Success {
 /// A failed check.
 struct Failure {
     operation: String,
-    /// The request as `METHOD /path?query body`.
+    /// The request, as sent if it was sent.
     request: String,
     detail: String,
 }
@@ -804,19 +870,20 @@ impl Failure {
 }
 
 struct Report {
-    base_url: String,
-    checks: usize,
-    passed: Vec<String>,
+    /// Where Prism itself listens (the client talks to the recorder in front of it).
+    prism_url: String,
+    recorder: Recorder,
+    passed: usize,
     failures: Vec<Failure>,
     successes: Vec<Success>,
 }
 
 impl Report {
-    fn new(base_url: &str) -> Self {
+    fn new(prism_url: &str, recorder: Recorder) -> Self {
         Report {
-            base_url: base_url.to_owned(),
-            checks: 0,
-            passed: Vec::new(),
+            prism_url: prism_url.to_owned(),
+            recorder,
+            passed: 0,
             failures: Vec::new(),
             successes: Vec::new(),
         }
@@ -824,7 +891,7 @@ impl Report {
 
     fn pass(&mut self, operation: &str, detail: &str) {
         eprintln!("  ok    {operation}: {detail}");
-        self.passed.push(operation.to_owned());
+        self.passed += 1;
     }
 
     fn fail(&mut self, operation: &str, request: &str, detail: String) {
@@ -836,50 +903,36 @@ impl Report {
         });
     }
 
-    /// Awaits one operation, which must answer `expected` and decode; remembers the decoded
-    /// value for the comparison with Prism's raw answer.
+    /// Awaits one operation, which must send `expected` (method, path, query parameters and
+    /// body), be answered with `status` and decode. Remembers the decoded value for the
+    /// comparison with Prism's raw answer.
     async fn call<T, E>(
         &mut self,
         operation: &'static str,
-        expected: u16,
-        request: Request,
+        status: u16,
+        expected: Request,
         send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     ) -> Option<T>
     where
         T: Serialize,
         E: Serialize,
     {
-        let shown = request.to_string();
-        let value = self.outcome(operation, expected, &shown, send.await)?;
-        let decoded = serde_json::to_value(&value).unwrap_or(Value::Null);
-        self.successes.push(Success {
-            operation,
-            request,
-            decoded,
-        });
-        Some(value)
-    }
-
-    fn outcome<T, E: Serialize>(
-        &mut self,
-        operation: &str,
-        expected: u16,
-        request: &str,
-        result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    ) -> Option<T> {
-        self.checks += 1;
-        match result.map_err(Error::from) {
-            Ok(response) if response.status().as_u16() == expected => {
-                self.pass(operation, &format!("{}", response.status()));
-                Some(response.into_inner())
-            }
+        let mark = self.recorder.count();
+        let result = send.await.map_err(Error::from);
+        let sent = self.recorder.since(mark);
+        let shown = match sent.as_slice() {
+            [actual] => actual.to_string(),
+            _ => format!("{expected} (expected; {} requests were sent)", sent.len()),
+        };
+        let mut problems = Vec::new();
+        match sent.as_slice() {
+            [actual] => problems.extend(expected.differences(actual)),
+            _ => problems.push(format!("sent {} requests, expected 1", sent.len())),
+        }
+        let value = match result {
+            Ok(response) if response.status().as_u16() == status => Some(response.into_inner()),
             Ok(response) => {
-                let status = response.status();
-                self.fail(
-                    operation,
-                    request,
-                    format!("answered {status}, expected {expected}"),
-                );
+                problems.push(format!("answered {}, expected {status}", response.status()));
                 None
             }
             Err(error) => {
@@ -891,17 +944,28 @@ impl Report {
                         String::from_utf8_lossy(body)
                     );
                 }
-                self.fail(operation, request, detail);
+                problems.push(detail);
                 None
             }
+        };
+        if !problems.is_empty() {
+            self.fail(operation, &shown, problems.join("\n    "));
+            return None;
         }
+        let value = value.expect("a success without problems has a value");
+        self.pass(operation, &format!("{status}, {shown}"));
+        self.successes.push(Success {
+            operation,
+            request: expected,
+            decoded: serde_json::to_value(&value).unwrap_or(Value::Null),
+        });
+        Some(value)
     }
 
     /// Reads what Prism logged for the requests so far. The violations Prism names for a
     /// request are added to the failure of the call that sent it; a request flagged while the
     /// call succeeded is a failure of its own.
     fn check_prism_log(&mut self, prism: &mut Prism) {
-        self.checks += 1;
         // Prism logs a request's violations around the time it answers; give it a moment.
         std::thread::sleep(Duration::from_millis(500));
         let mut flagged = Vec::new();
@@ -957,14 +1021,14 @@ impl Report {
     fn finish(self) {
         eprintln!(
             "prism_conformance: {} passed, {} failed",
-            self.passed.len(),
+            self.passed,
             self.failures.len()
         );
         assert!(
             self.failures.is_empty(),
             "{} of {} conformance checks against Prism failed:\n\n{}\n",
             self.failures.len(),
-            self.checks,
+            self.passed + self.failures.len(),
             self.failures
                 .iter()
                 .map(|f| format!(
@@ -987,10 +1051,9 @@ async fn compare_with_raw_responses(report: &mut Report) {
         .expect("HTTP client");
     let successes = std::mem::take(&mut report.successes);
     for success in &successes {
-        report.checks += 1;
         let label = format!("{} (round trip)", success.operation);
         let shown = success.request.to_string();
-        let raw = match fetch_raw(&http, &report.base_url, &success.request).await {
+        let raw = match fetch_raw(&http, &report.prism_url, &success.request).await {
             Ok(raw) => raw,
             Err(problem) => {
                 report.fail(&label, &shown, problem);
@@ -1375,4 +1438,117 @@ fn listening_url(line: &str) -> Option<String> {
     let port = url.strip_prefix("http://127.0.0.1:")?;
     port.parse::<u16>().ok()?;
     Some(url.to_owned())
+}
+
+// ------------------------------------------------------------------------------------------
+// Recording what the client sends.
+// ------------------------------------------------------------------------------------------
+
+/// A minimal HTTP/1.1 relay in front of Prism that records every request (method, target and
+/// body) before passing it on: Prism does not complain about query parameters it does not know,
+/// so a parameter sent under the wrong name would otherwise go unnoticed. Each request is sent
+/// to Prism with `connection: close`, so every connection carries exactly one exchange.
+struct Recorder {
+    base_url: String,
+    requests: Arc<Mutex<Vec<Request>>>,
+}
+
+impl Recorder {
+    /// Starts relaying to `upstream` (`http://127.0.0.1:PORT`). The listener thread lives as
+    /// long as the test process.
+    fn start(upstream: &str) -> Recorder {
+        let upstream = upstream
+            .strip_prefix("http://")
+            .expect("Prism's URL is plain http")
+            .to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the recorder");
+        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for connection in listener.incoming().flatten() {
+                let (log, upstream) = (Arc::clone(&log), upstream.clone());
+                std::thread::spawn(move || {
+                    if let Err(error) = relay(connection, &upstream, &log) {
+                        eprintln!("prism_conformance: recorder: {error}");
+                    }
+                });
+            }
+        });
+        Recorder { base_url, requests }
+    }
+
+    fn count(&self) -> usize {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    /// The requests recorded after the first `mark`.
+    fn since(&self, mark: usize) -> Vec<Request> {
+        let requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        requests[mark.min(requests.len())..].to_vec()
+    }
+}
+
+/// Relays the one request on `client` to `upstream` and the answer back, recording the request.
+fn relay(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Request>>) -> std::io::Result<()> {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let read = client.read(&mut chunk)?;
+        if read == 0 {
+            return Ok(()); // Closed without a request.
+        }
+        data.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    let mut forwarded = format!("{request_line}\r\n");
+    let mut content_length = 0;
+    for line in lines.filter(|line| !line.is_empty()) {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            content_length = line[name.len() + 1..].trim().parse().unwrap_or(0);
+        }
+        if name.eq_ignore_ascii_case("connection") || name.eq_ignore_ascii_case("keep-alive") {
+            continue;
+        }
+        forwarded.push_str(line);
+        forwarded.push_str("\r\n");
+    }
+    forwarded.push_str("connection: close\r\n\r\n");
+    while data.len() < head_end + content_length {
+        let read = client.read(&mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        data.extend_from_slice(&chunk[..read]);
+    }
+    let body = &data[head_end..];
+
+    let mut parts = request_line.split(' ');
+    let method = parts.next().unwrap_or_default();
+    let target = parts.next().unwrap_or_default();
+    let json = if body.is_empty() {
+        None
+    } else {
+        Some(serde_json::from_slice(body).unwrap_or_else(|_| {
+            Value::String(format!("(not JSON) {}", String::from_utf8_lossy(body)))
+        }))
+    };
+    log.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Request::new(method, target, json));
+
+    let mut server = TcpStream::connect(upstream)?;
+    server.write_all(forwarded.as_bytes())?;
+    server.write_all(body)?;
+    std::io::copy(&mut server, &mut client)?;
+    Ok(())
 }

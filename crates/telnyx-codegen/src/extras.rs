@@ -192,14 +192,26 @@ fn list_impl(
         .map(|f| f.ty.clone())
         .ok_or_else(|| context("response has no `meta` field"))?;
 
-    let (item_ty, data_expr) = match generic_of(&data_ty, "Vec") {
-        Some(item) => (item, quote!(response.data)),
+    // `data` is `Vec<T>` or `Option<Vec<T>>`, where a `$ref` to a named array schema becomes a
+    // typify newtype `struct X(pub Vec<T>)` that we unwrap with `.0`.
+    let (optional, data_ty) = match generic_of(&data_ty, "Option") {
+        Some(inner) => (true, inner),
+        None => (false, data_ty),
+    };
+    let (item_ty, newtype) = match generic_of(&data_ty, "Vec") {
+        Some(item) => (item, false),
         None => {
-            let vec =
-                generic_of(&data_ty, "Option").ok_or_else(|| context("`data` is not a list"))?;
-            let item = generic_of(&vec, "Vec").ok_or_else(|| context("`data` is not a list"))?;
-            (item, quote!(response.data.unwrap_or_default()))
+            let item = last_ident(&data_ty)
+                .and_then(|name| newtype_vec_item(types, &name))
+                .ok_or_else(|| context("`data` is not a list"))?;
+            (item, true)
         }
+    };
+    let data_expr = match (optional, newtype) {
+        (false, false) => quote!(response.data),
+        (false, true) => quote!(response.data.0),
+        (true, false) => quote!(response.data.unwrap_or_default()),
+        (true, true) => quote!(response.data.map(|data| data.0).unwrap_or_default()),
     };
     let (meta_inner, meta_expr) = match generic_of(&meta_ty, "Option") {
         Some(inner) => (inner, quote!(response.meta)),
@@ -313,6 +325,19 @@ fn last_ident(ty: &Type) -> Option<String> {
         Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+/// `T` when `name` is a newtype struct over `Vec<T>` (typify's type for a named array schema).
+fn newtype_vec_item(types: &[Item], name: &str) -> Option<Type> {
+    types.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name => match &s.fields {
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                generic_of(&fields.unnamed[0].ty, "Vec")
+            }
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn struct_fields(types: &[Item], name: &str) -> Option<Vec<syn::Field>> {

@@ -196,3 +196,23 @@ fn component_problems_are_not_blamed_on_an_operation() {
         "{error:?}"
     );
 }
+
+#[test]
+fn list_data_behind_a_named_array_schema_is_unwrapped() {
+    // Upstream's ListRequirements: `data` is a `$ref` to an array schema, which typify turns
+    // into a newtype `struct ThingList(pub Vec<Thing>)`; paging must reach through it.
+    let spec = SMALL.replace(
+        r##""data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}"##,
+        r##""data": {"$ref": "#/components/schemas/ThingList"}"##,
+    );
+    let spec = spec.replace(
+        r##""Meta": {"##,
+        r##""ThingList": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+      "Meta": {"##,
+    );
+    assert_ne!(spec, SMALL, "the fixture edit must apply");
+    let generated = generate(&spec, "small.json", &Options::default()).expect("generates");
+    let code = generated.client.replace(char::is_whitespace, "");
+    assert!(code.contains("typeItem=types::Thing;"), "item type: {code}");
+    assert!(code.contains("data.0"), "newtype unwrapped: {code}");
+}
