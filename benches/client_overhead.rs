@@ -117,41 +117,58 @@ impl Drop for LoopbackServer {
 
 async fn serve(listener: std::net::TcpListener, mut stopped: oneshot::Receiver<()>) {
     let listener = TcpListener::from_std(listener).expect("tokio listener");
-    let expected_auth = format!("Bearer {API_KEY}");
-    let ok = Arc::<[u8]>::from(response(200, "OK", ROOM_BODY));
-    let not_found = Arc::<[u8]>::from(response(
-        404,
-        "Not Found",
-        r#"{"errors":[{"code":"10005","title":"Resource not found"}]}"#,
-    ));
-    let unauthorized = Arc::<[u8]>::from(response(
-        401,
-        "Unauthorized",
-        r#"{"errors":[{"code":"10009","title":"Authentication failed"}]}"#,
-    ));
-    let path = format!("/v2/rooms/{ROOM_ID}");
-    let answer: Arc<dyn Fn(&str, &str, Option<&str>) -> Arc<[u8]> + Send + Sync> =
-        Arc::new(move |method, target, auth| {
-            if method != "GET" || target != path {
-                not_found.clone()
-            } else if auth != Some(expected_auth.as_str()) {
-                unauthorized.clone()
-            } else {
-                ok.clone()
-            }
-        });
+    let replies = Arc::new(Replies::new());
     loop {
         tokio::select! {
             _ = &mut stopped => return,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
-                let answer = answer.clone();
+                let replies = replies.clone();
                 tokio::spawn(async move {
                     // A connection error only ends that connection; the client reconnects.
-                    let _ = serve_connection(stream, &*answer).await;
+                    let _ = serve_connection(stream, &replies).await;
                 });
             }
+        }
+    }
+}
+
+/// The server's canned responses, serialized once.
+struct Replies {
+    path: String,
+    authorization: String,
+    ok: Vec<u8>,
+    not_found: Vec<u8>,
+    unauthorized: Vec<u8>,
+}
+
+impl Replies {
+    fn new() -> Replies {
+        Replies {
+            path: format!("/v2/rooms/{ROOM_ID}"),
+            authorization: format!("Bearer {API_KEY}"),
+            ok: response(200, "OK", ROOM_BODY),
+            not_found: response(
+                404,
+                "Not Found",
+                r#"{"errors":[{"code":"10005","title":"Resource not found"}]}"#,
+            ),
+            unauthorized: response(
+                401,
+                "Unauthorized",
+                r#"{"errors":[{"code":"10009","title":"Authentication failed"}]}"#,
+            ),
+        }
+    }
+
+    fn to(&self, request: &Request) -> &[u8] {
+        if request.method != "GET" || request.target != self.path {
+            &self.not_found
+        } else if request.auth.as_deref() != Some(self.authorization.as_str()) {
+            &self.unauthorized
+        } else {
+            &self.ok
         }
     }
 }
@@ -166,10 +183,7 @@ fn response(status: u16, reason: &str, body: &str) -> Vec<u8> {
 }
 
 /// Serves the requests of one connection in order until the peer closes it.
-async fn serve_connection(
-    stream: TcpStream,
-    answer: &(dyn Fn(&str, &str, Option<&str>) -> Arc<[u8]> + Send + Sync),
-) -> io::Result<()> {
+async fn serve_connection(stream: TcpStream, replies: &Replies) -> io::Result<()> {
     let mut buffer = Vec::with_capacity(4096);
     loop {
         let request = loop {
@@ -180,9 +194,8 @@ async fn serve_connection(
                 return Ok(());
             }
         };
-        let reply = answer(&request.method, &request.target, request.auth.as_deref());
+        write_all(&stream, replies.to(&request)).await?;
         buffer.drain(..request.len);
-        write_all(&stream, &reply).await?;
     }
 }
 

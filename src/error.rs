@@ -476,13 +476,25 @@ mod tests {
             "Telnyx API error 404 Not Found: 10007 Resource not found - The requested room does \
              not exist (at room_id)"
         );
+        // The same body decoded as the generated ErrorResponse (the conversion's real input)
+        // keeps every field of the bare shape.
+        let decoded: crate::types::ErrorResponse =
+            serde_json::from_value(body).expect("bare error body decodes");
+        let converted: Error = progenitor_client::Error::ErrorResponse(
+            progenitor_client::ResponseValue::new(decoded, StatusCode::NOT_FOUND, HeaderMap::new()),
+        )
+        .into();
+        assert_eq!(converted.api().map(|api| &api.errors), Some(&error.errors));
         // Only a title is enough to count as the bare shape.
         let error = ApiError::from_parts(
             StatusCode::FORBIDDEN,
             &headers(None, false),
             &json!({"title": "Forbidden"}),
         );
-        assert_eq!(error.first().and_then(|e| e.title.as_deref()), Some("Forbidden"));
+        assert_eq!(
+            error.first().and_then(|e| e.title.as_deref()),
+            Some("Forbidden")
+        );
     }
 
     #[test]

@@ -43,6 +43,9 @@ impl ClientHooks<ClientState> for Client {
             }
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        if let Some(key) = crate::idempotency::current() {
+            headers.insert(crate::idempotency::IDEMPOTENCY_KEY_HEADER, key);
+        }
         if let Some(timeout) = self.inner.request_timeout {
             *request.timeout_mut() = Some(timeout);
         }

@@ -113,6 +113,7 @@ mod api_key;
 mod client;
 mod error;
 mod hooks;
+mod idempotency;
 pub mod pagination;
 pub mod retry;
 pub mod room_token;
@@ -141,6 +142,7 @@ pub use crate::error::{ApiError, ApiErrorItem, Error, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::pagination::{Page, Paginate, Paginator};
+pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 pub use crate::retry::RetryPolicy;
 pub use crate::room_token::{
     RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,

@@ -113,7 +113,9 @@ impl<T> Page<T> {
 
     /// `meta.total_results`: how many items the server says there are across all pages.
     pub fn total_results(&self) -> Option<u64> {
-        self.meta.as_ref().and_then(|m| non_negative(m.total_results))
+        self.meta
+            .as_ref()
+            .and_then(|m| non_negative(m.total_results))
     }
 }
 
@@ -148,7 +150,7 @@ where
 
     /// A stream of the pages, fetched one at a time as the stream is polled. An empty page is
     /// yielded (so its `meta` can be read) and ends the stream. After an error the stream ends.
-    pub fn into_pages(self) -> impl Stream<Item = Result<Page<L::Item>, Error>> {
+    pub fn into_pages(self) -> impl Stream<Item = Result<Page<L::Item>, Error>> + Unpin {
         let state = Walk {
             size: self.effective_page_size(),
             request: self.request,
@@ -156,11 +158,12 @@ where
             remaining: self.limit,
             done: self.limit == Some(0),
         };
-        stream::try_unfold(state, Walk::step)
+        // Boxed so that the stream is `Unpin`: `next()`/`try_next()` work without pinning.
+        Box::pin(stream::try_unfold(state, Walk::step))
     }
 
     /// A stream of the items of all pages, in order. After an error the stream ends.
-    pub fn into_stream(self) -> impl Stream<Item = Result<L::Item, Error>> {
+    pub fn into_stream(self) -> impl Stream<Item = Result<L::Item, Error>> + Unpin {
         self.into_pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()

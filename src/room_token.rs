@@ -216,12 +216,7 @@ impl RoomTokenOptions {
     }
 }
 
-fn whole_seconds(
-    name: &str,
-    value: Duration,
-    min: u64,
-    max: u64,
-) -> Result<i64, RoomTokenError> {
+fn whole_seconds(name: &str, value: Duration, min: u64, max: u64) -> Result<i64, RoomTokenError> {
     let secs = value.as_secs();
     if (min..=max).contains(&secs) {
         // In range, so it fits in an i64.
@@ -422,9 +417,14 @@ impl RoomTokenSession {
     ) -> Result<Self, RoomTokenError> {
         options.check()?;
         let refresh_token: Arc<str> = refresh_token.into().into();
-        let (token, now) =
-            request_refresh(client, room_id, &refresh_token, refresh_token_expires_at, &options)
-                .await?;
+        let (token, now) = request_refresh(
+            client,
+            room_id,
+            &refresh_token,
+            refresh_token_expires_at,
+            &options,
+        )
+        .await?;
         Ok(Self {
             client: client.clone(),
             room_id,
@@ -509,14 +509,20 @@ impl RoomTokenSession {
     /// after the refresh token expired, or with the refresh error otherwise. Drop the future to
     /// stop it early.
     pub async fn run(mut self, updates: watch::Sender<RoomToken>) -> RoomTokenError {
-        updates.send_replace(self.token.clone());
         loop {
+            // Only a different token counts as an update (the channel may already hold this one).
+            updates.send_if_modified(|published| {
+                let changed = *published != self.token;
+                if changed {
+                    *published = self.token.clone();
+                }
+                changed
+            });
             self.sleep_until_due().await;
             if let Err(error) = self.refresh_retrying().await {
                 tracing::warn!(room_id = %self.room_id, %error, "stopped keeping the room join token fresh");
                 return error;
             }
-            updates.send_replace(self.token.clone());
         }
     }
 

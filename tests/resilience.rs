@@ -13,7 +13,7 @@ use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::json;
 use telnyx_client::prelude::*;
-use telnyx_client::{ClientInfo, RetryPolicy, types};
+use telnyx_client::{ClientInfo, IdempotencyKey, RetryPolicy, types};
 use uuid::Uuid;
 
 const KEY: &str = "KEYresilience0123456789";
@@ -191,15 +191,9 @@ async fn patch_503_is_not_resent() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
 }
 
-/// The retry policy re-sends a `POST` that carries an `Idempotency-Key` header. The only way to
-/// put a header on an operation's request is a default header of the caller's
-/// `reqwest::Client` (the generated builders have no header setter), and reqwest adds default
-/// headers inside `reqwest::Client::execute`, after the client's retry loop has looked for the
-/// header; so the key reaches the server but the request is treated as not replayable.
+/// The retry policy re-sends a `POST` that carries an `Idempotency-Key`, which callers attach
+/// with `IdempotencyKey::scope` (the generated builders have no header setter).
 #[tokio::test]
-#[ignore = "bug: an Idempotency-Key cannot make a POST retryable: the only way to send one \
-            (reqwest default_headers via ClientBuilder::http_client) is invisible to \
-            transport::attempts, which checks request.headers() before reqwest merges defaults"]
 async fn post_with_idempotency_key_500_is_resent() {
     let server = MockServer::start_async().await;
     let arrivals = Arrivals::default();
@@ -217,27 +211,20 @@ async fn post_with_idempotency_key_500_is_resent() {
             ));
         })
         .await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "idempotency-key",
-        reqwest::header::HeaderValue::from_static("create-standup-1"),
-    );
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .default_headers(headers)
-        .build()
-        .expect("reqwest client");
     let client = Client::builder()
         .api_key(KEY)
         .base_url(server.base_url())
-        .http_client(http)
         .retry_policy(fast_retries())
         .build()
         .expect("client");
-    let result = client
-        .create_room()
-        .body(types::CreateRoomRequest::builder().unique_name("standup".to_owned()))
-        .send()
+    let key = IdempotencyKey::new("create-standup-1").expect("valid key");
+    let result = key
+        .scope(
+            client
+                .create_room()
+                .body(types::CreateRoomRequest::builder().unique_name("standup".to_owned()))
+                .send(),
+        )
         .await;
     // The header reached the server (the mock requires it) ...
     assert!(arrivals.count() >= 1, "the Idempotency-Key was not sent");
@@ -699,7 +686,11 @@ async fn refused_connection_on_get_is_retried_then_reported() {
         error.to_string().starts_with("could not connect to Telnyx"),
         "{error}"
     );
-    assert_eq!(lookups.load(Ordering::SeqCst), 3, "one attempt and two retries");
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        3,
+        "one attempt and two retries"
+    );
     catch_all.assert_calls_async(0).await;
 }
 
@@ -729,7 +720,10 @@ async fn refused_connection_on_post_is_resent() {
     assert_eq!(lookups.load(Ordering::SeqCst), 2);
     mock.assert_calls_async(1).await;
     assert_eq!(response.status(), 201);
-    assert_eq!(response.into_inner().data.and_then(|r| r.id), Some(room_id()));
+    assert_eq!(
+        response.into_inner().data.and_then(|r| r.id),
+        Some(room_id())
+    );
 }
 
 /// A server that reads each request and closes the connection without answering; returns

@@ -414,9 +414,10 @@ fn check_document_rules(doc: &Doc, errs: &mut Errors) {
     }
 }
 
-/// `ErrorResponse` merges Telnyx's two video error bodies (`video_Errors` and the catch-all
-/// `video_GenericErrorResponse`); its fields must keep upstream's names and types. Required
-/// lists are not compared: every error field is optional on purpose so both shapes decode.
+/// `ErrorResponse` merges Telnyx's video error bodies (`video_Errors`, the catch-all
+/// `video_GenericErrorResponse`, and a bare `video_Error` object, which Telnyx sends on its own
+/// for some 403/404 answers); its fields must keep upstream's names and types. Required lists
+/// are not compared: every error field is optional on purpose so all shapes decode.
 fn check_error_schemas(up: &Doc, mine: &Doc, errs: &mut Errors) {
     // (upstream location, vendored location)
     let pairs = [
@@ -430,6 +431,11 @@ fn check_error_schemas(up: &Doc, mine: &Doc, errs: &mut Errors) {
         ),
         (
             "/components/schemas/video_Errors",
+            "/components/schemas/ErrorResponse",
+        ),
+        // The bare shape: video_Error's fields at the top level of the body.
+        (
+            "/components/schemas/video_Error",
             "/components/schemas/ErrorResponse",
         ),
         (
