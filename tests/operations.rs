@@ -306,7 +306,7 @@ fn check_composition(composition: &types::RoomComposition) {
     assert_eq!(region.max_rows.map(|n| n.get()), Some(1));
     assert_eq!(
         region.video_sources,
-        [uuid(RECORDING_ID), uuid(RECORDING_2_ID)]
+        [RECORDING_ID, RECORDING_2_ID]
     );
 }
 
@@ -1299,7 +1299,7 @@ async fn create_room_composition() {
         z_pos: Some(1),
         max_columns: NonZeroU64::new(2),
         max_rows: NonZeroU64::new(1),
-        video_sources: vec![uuid(RECORDING_ID), uuid(RECORDING_2_ID)],
+        video_sources: vec![RECORDING_ID.to_owned(), RECORDING_2_ID.to_owned()],
     };
     let result = client(&server)
         .create_room_composition()
@@ -2171,11 +2171,8 @@ async fn unknown_enum_values_decode_as_unrecognized() {
 }
 
 /// Telnyx documents `"*"` in a region's `video_sources` ("every video recording of the
-/// session"), but the vendored document types the items as `format: uuid`, so such a
-/// composition cannot be decoded (nor requested).
+/// session"); such a composition must decode.
 #[tokio::test]
-#[ignore = "bug (spec): VideoRegion.video_sources is Vec<Uuid>, so the documented \"*\" wildcard \
-            in a composition's video_layout fails decoding with InvalidResponse"]
 async fn composition_with_wildcard_video_sources_decodes() {
     let server = MockServer::start_async().await;
     let mut composition = composition_json("completed", "mp4");

@@ -475,7 +475,7 @@ async fn call_every_operation(client: &Client, report: &mut Report) {
     });
     let region = types::VideoRegion::try_from(
         types::VideoRegion::builder()
-            .video_sources(vec![recording])
+            .video_sources(vec![recording.to_string()])
             .height(360i64)
             .width(480i64)
             .x_pos(100i64)
