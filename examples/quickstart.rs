@@ -85,7 +85,10 @@ async fn run() -> Result<(), BoxError> {
                 .max_participants(10),
         )
         .send()
-        .await?
+        .await
+        // Into the crate's `Error`, whose messages say what to do (a bare `?` into a boxed error
+        // would keep the generated error type).
+        .map_err(Error::from)?
         .into_inner()
         .data
         .ok_or("CreateRoom answered without `data`")?;
@@ -102,7 +105,12 @@ async fn run() -> Result<(), BoxError> {
     let outcome = tokens_and_listing(&client, room_id).await;
 
     // 5. Delete the room.
-    let deleted = client.delete_room().room_id(room_id).send().await;
+    let deleted = client
+        .delete_room()
+        .room_id(room_id)
+        .send()
+        .await
+        .map_err(Error::from);
     match (&outcome, deleted) {
         (_, Ok(_)) => println!("5. Deleted room {room_id}"),
         (Ok(()), Err(error)) => return Err(error.into()),

@@ -141,8 +141,8 @@ pub use crate::client::{
 pub use crate::error::{ApiError, ApiErrorItem, Error, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
-pub use crate::pagination::{Page, Paginate, Paginator};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
+pub use crate::pagination::{Page, Paginate, Paginator};
 pub use crate::retry::RetryPolicy;
 pub use crate::room_token::{
     RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
@@ -171,3 +171,8 @@ pub mod prelude {
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/telnyx_mock.rs"));
 }
+
+/// The README's Rust snippets, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

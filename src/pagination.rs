@@ -1,10 +1,9 @@
 //! Auto-paging for every page-numbered list operation.
 //!
-//! Every list operation's request builder implements the generated
-//! [`ListOperation`](crate::list_operations::ListOperation) trait; [`Paginate`] (in the
-//! [`prelude`](crate::prelude)) adds [`paginate`](Paginate::paginate) to all of them. The
-//! resulting [`Paginator`] fetches `page[number]` = 1, 2, … with a fixed `page[size]` and yields
-//! the items (or whole pages) as a [`Stream`].
+//! Every list operation's request builder implements the generated [`ListOperation`] trait;
+//! [`Paginate`] (in the [`prelude`](crate::prelude)) adds [`paginate`](Paginate::paginate) to
+//! all of them. The resulting [`Paginator`] fetches `page[number]` = 1, 2, … with a fixed
+//! `page[size]` and yields the items (or whole pages) as a [`Stream`].
 //!
 //! Fetching stops when
 //! * the page just fetched is the last one according to `meta.total_pages`,

@@ -304,10 +304,7 @@ fn check_composition(composition: &types::RoomComposition) {
     );
     assert_eq!(region.max_columns.map(|n| n.get()), Some(2));
     assert_eq!(region.max_rows.map(|n| n.get()), Some(1));
-    assert_eq!(
-        region.video_sources,
-        [RECORDING_ID, RECORDING_2_ID]
-    );
+    assert_eq!(region.video_sources, [RECORDING_ID, RECORDING_2_ID]);
 }
 
 // ---------------------------------------------------------------------------------------------
