@@ -243,37 +243,9 @@ impl ChannelUri {
             uri,
         })
     }
-
-    /// The URI as text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.uri
-    }
-
-    /// The realm the URI was built in.
-    #[must_use]
-    pub fn realm(&self) -> &Realm {
-        &self.realm
-    }
 }
 
-impl fmt::Debug for ChannelUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ChannelUri").field(&self.uri).finish()
-    }
-}
-
-impl fmt::Display for ChannelUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.uri)
-    }
-}
-
-impl AsRef<str> for ChannelUri {
-    fn as_ref(&self) -> &str {
-        &self.uri
-    }
-}
+sip_uri_impls!(ChannelUri);
 
 #[cfg(test)]
 mod tests {

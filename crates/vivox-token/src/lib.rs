@@ -204,6 +204,8 @@
 
 #![warn(missing_docs)]
 
+#[macro_use]
+mod sip_uri;
 mod action;
 mod channel;
 mod claims;

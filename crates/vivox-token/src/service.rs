@@ -1,7 +1,5 @@
 //! The application's own identities: the administrator and the service.
 
-use std::fmt;
-
 use crate::realm::Realm;
 
 /// The administrator URI `sip:{iss}-Admin@{domain}`, the "from" of actions
@@ -22,18 +20,6 @@ impl AdminUri {
             uri: format!("sip:{}-Admin@{}", realm.issuer(), realm.domain()),
         }
     }
-
-    /// The URI as text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.uri
-    }
-
-    /// The realm the URI was built in.
-    #[must_use]
-    pub fn realm(&self) -> &Realm {
-        &self.realm
-    }
 }
 
 /// The service URI `sip:{iss}-service@{domain}`, the "to" of a server-wide kick.
@@ -52,44 +38,10 @@ impl ServiceUri {
             uri: format!("sip:{}-service@{}", realm.issuer(), realm.domain()),
         }
     }
-
-    /// The URI as text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.uri
-    }
-
-    /// The realm the URI was built in.
-    #[must_use]
-    pub fn realm(&self) -> &Realm {
-        &self.realm
-    }
 }
 
-macro_rules! text_impls {
-    ($type:ident) => {
-        impl fmt::Debug for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_tuple(stringify!($type)).field(&self.uri).finish()
-            }
-        }
-
-        impl fmt::Display for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.uri)
-            }
-        }
-
-        impl AsRef<str> for $type {
-            fn as_ref(&self) -> &str {
-                &self.uri
-            }
-        }
-    };
-}
-
-text_impls!(AdminUri);
-text_impls!(ServiceUri);
+sip_uri_impls!(AdminUri);
+sip_uri_impls!(ServiceUri);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! User URIs: `sip:.{iss}.{name}.@{domain}` and the Unity Authentication form.
 
-use std::fmt;
-
 use crate::error::{Field, InputError};
 use crate::name::check_characters;
 use crate::realm::Realm;
@@ -78,37 +76,9 @@ impl UserUri {
             uri,
         })
     }
-
-    /// The URI as text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.uri
-    }
-
-    /// The realm the URI was built in.
-    #[must_use]
-    pub fn realm(&self) -> &Realm {
-        &self.realm
-    }
 }
 
-impl fmt::Debug for UserUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("UserUri").field(&self.uri).finish()
-    }
-}
-
-impl fmt::Display for UserUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.uri)
-    }
-}
-
-impl AsRef<str> for UserUri {
-    fn as_ref(&self) -> &str {
-        &self.uri
-    }
-}
+sip_uri_impls!(UserUri);
 
 #[cfg(test)]
 mod tests {
