@@ -5,34 +5,17 @@
 //! disabled for this one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+mod support;
+use support::{respond, sequence};
+
 use httpmock::prelude::*;
-use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::json;
 use telnyx_client::prelude::*;
 use telnyx_client::{RetryPolicy, types};
 
 const KEY: &str = "KEYtest0123456789";
-
-/// Responds with the given responses in turn, repeating the last.
-fn sequence(responses: Vec<HttpMockResponse>) -> impl Fn(&HttpMockRequest) -> HttpMockResponse {
-    let calls = Arc::new(AtomicUsize::new(0));
-    move |_| {
-        let n = calls.fetch_add(1, Ordering::SeqCst);
-        responses[n.min(responses.len() - 1)].clone()
-    }
-}
-
-fn respond(status: u16, body: &str) -> HttpMockResponse {
-    HttpMockResponse::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .header("retry-after-ms", "1")
-        .body(body.to_owned())
-        .build()
-}
 
 /// Collects formatted tracing output.
 #[derive(Clone, Default)]
