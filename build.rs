@@ -1,7 +1,8 @@
 //! Generates the Telnyx client from the vendored OpenAPI document (see `crates/telnyx-codegen`).
 //!
 //! Reads `spec/telnyx.json` next to this file, or the file named by `TELNYX_CLIENT_SPEC`, and
-//! writes `$OUT_DIR/telnyx_client.rs` (plus `telnyx_mock.rs` with the `mock` feature).
+//! writes `$OUT_DIR/telnyx_client.rs` (plus `telnyx_mock.rs` with the `mock` feature) with the
+//! operations of the API families enabled as Cargo features (all of them with `full`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ fn run() -> Result<(), String> {
 
     let options = telnyx_codegen::Options {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
+        families: enabled_families(&json),
         ..Default::default()
     };
     let generated = telnyx_codegen::generate(&json, &source_name, &options).map_err(|error| {
@@ -63,6 +65,25 @@ fn run() -> Result<(), String> {
         write(&out_dir.join("telnyx_mock.rs"), mock)?;
     }
     Ok(())
+}
+
+/// The families whose feature is enabled; `None` (everything) with `full`. A family of the
+/// document that has no feature of that name (a spec synced from a newer upstream, say) is
+/// generated only with `full`.
+fn enabled_families(json: &str) -> Option<std::collections::BTreeSet<String>> {
+    if std::env::var_os("CARGO_FEATURE_FULL").is_some() {
+        return None;
+    }
+    let doc: serde_json::Value = serde_json::from_str(json).ok()?;
+    Some(
+        telnyx_codegen::select::families(&doc)
+            .into_keys()
+            .filter(|family| {
+                let feature = family.to_ascii_uppercase().replace('-', "_");
+                std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some()
+            })
+            .collect(),
+    )
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {

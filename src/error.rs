@@ -360,6 +360,16 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
     }
 }
 
+/// The body of an error answer as the generated request builders decode it: any JSON value.
+///
+/// Every operation's error body decodes into this one type, whatever the OpenAPI document
+/// describes (a body that is not JSON at all is kept as text, see [`ApiError::raw_body`]);
+/// converting to [`Error`] reads Telnyx's error shapes from it. Most code never names this
+/// type: `?` turns it into [`Error::Api`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ErrorBody(pub Value);
+
 /// Text of the hook error for a missing API key. progenitor's hooks can only fail with
 /// `Error::Custom(String)`; [`parse_missing_api_key`] turns this text back into
 /// [`Error::MissingApiKey`] on conversion. The text also reads well unconverted.
@@ -476,10 +486,9 @@ mod tests {
             "Telnyx API error 404 Not Found: 10007 Resource not found - The requested room does \
              not exist (at room_id)"
         );
-        // The same body decoded as the generated ErrorResponse (the conversion's real input)
+        // The same body decoded as the builders' error body (the conversion's real input)
         // keeps every field of the bare shape.
-        let decoded: crate::types::ErrorResponse =
-            serde_json::from_value(body).expect("bare error body decodes");
+        let decoded: ErrorBody = serde_json::from_value(body).expect("bare error body decodes");
         let converted: Error = progenitor_client::Error::ErrorResponse(
             progenitor_client::ResponseValue::new(decoded, StatusCode::NOT_FOUND, HeaderMap::new()),
         )

@@ -1,11 +1,12 @@
-//! `telnyx-client`: a typed Rust client for the Telnyx Video API.
+//! `telnyx-client`: a typed Rust client for the whole Telnyx API.
 //!
 //! The operations, their request builders and all request/response types are generated at
 //! build time by [progenitor] from the OpenAPI document vendored in `spec/telnyx.json` (see
-//! the `telnyx-codegen` crate). This crate adds a thin hand-written layer: configuration
+//! the `telnyx-codegen` crate), for the API families enabled as Cargo features (`video` by
+//! default; `full` for everything). This crate adds a thin hand-written layer: configuration
 //! ([`Client::builder`], [`Client::from_env`]), authentication, retries, tracing, one error
-//! type ([`Error`]), auto-paging for list operations ([`pagination`]) and join tokens kept
-//! fresh ([`room_token`]).
+//! type ([`Error`]), auto-paging for every list operation ([`pagination`]) and, with `video`,
+//! join tokens kept fresh (`room_token`).
 //!
 //! # Calling an operation
 //!
@@ -101,8 +102,11 @@
 //!
 //! # Features
 //!
+//! * One feature per API family (`video`, `messaging`, `call-control`, `numbers`, … see the
+//!   README's table), and `full` for all of them. Only the operations of the enabled families
+//!   and the types they use are generated and compiled.
 //! * `mock`: the `mock` module, progenitor's typed [httpmock] extension (`MockServerExt`),
-//!   for tests of code that uses this client.
+//!   for tests of code that uses this client (for the enabled families).
 //!
 //! [progenitor]: https://docs.rs/progenitor
 //! [httpmock]: https://docs.rs/httpmock
@@ -114,10 +118,15 @@ mod client;
 mod error;
 mod hooks;
 mod idempotency;
+pub mod operation;
 pub mod pagination;
 pub mod retry;
-pub mod room_token;
 mod transport;
+#[cfg(feature = "video")]
+pub mod video;
+
+#[cfg(feature = "video")]
+pub use crate::video::room_token;
 
 /// The code generated from `spec/telnyx.json` by `telnyx-codegen` (at build time).
 ///
@@ -138,13 +147,14 @@ pub use crate::client::{
     API_KEY_ENV, BASE_URL_ENV, ClientBuilder, ClientState, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use crate::error::{ApiError, ApiErrorItem, Error, REQUEST_ID_HEADER};
+pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
-pub use crate::pagination::{Page, Paginate, Paginator};
+pub use crate::pagination::{Page, PageMeta, Paginate, Paginator};
 pub use crate::retry::RetryPolicy;
-pub use crate::room_token::{
+#[cfg(feature = "video")]
+pub use crate::video::{
     RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
 };
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
@@ -154,8 +164,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 pub mod prelude {
     pub use crate::Error;
     pub use crate::generated::prelude::*;
-    pub use crate::list_operations::ListOperation;
-    pub use crate::pagination::Paginate;
+    pub use crate::pagination::{ListOperation, Paginate};
 }
 
 /// progenitor's typed [httpmock](https://docs.rs/httpmock) extension: `MockServerExt` adds one

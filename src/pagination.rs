@@ -1,15 +1,26 @@
-//! Auto-paging for every page-numbered list operation.
+//! Auto-paging for every list operation, whatever its paging style.
 //!
-//! Every list operation's request builder implements the generated [`ListOperation`] trait;
-//! [`Paginate`] (in the [`prelude`](crate::prelude)) adds [`paginate`](Paginate::paginate) to
-//! all of them. The resulting [`Paginator`] fetches `page[number]` = 1, 2, … with a fixed
-//! `page[size]` and yields the items (or whole pages) as a [`Stream`].
+//! The request builder of every list operation implements [`ListOperation`] (the impls are
+//! generated; the trait is here). [`Paginate`] (in the [`prelude`](crate::prelude)) adds
+//! [`paginate`](Paginate::paginate) to all of them. The resulting [`Paginator`] fetches one page
+//! after another and yields the items (or whole pages) as a [`Stream`].
 //!
-//! Fetching stops when
-//! * the page just fetched is the last one according to `meta.total_pages`,
-//! * a page has no items,
-//! * the response has no `meta.total_pages` (it is then treated as the only page),
-//! * the item [`limit`](Paginator::limit) is reached (no further page is requested), or
+//! Each [`PagingStyle`] follows its own signal:
+//!
+//! * [`PageNumber`](PagingStyle::PageNumber) (`page[number]`, `page_number`, `page`, …): pages
+//!   1, 2, … until `meta.total_pages` (or a top-level `total_pages`) says the last one was
+//!   fetched; without it, until a page holds fewer items than asked for, or until the item
+//!   count (`totalRecords`, `total_records`, `meta.total_results`) is reached;
+//! * [`Cursor`](PagingStyle::Cursor) (`page[after]`, `page_cursor`, `cursor`): the next cursor
+//!   from the response (`meta.cursors.after`, `meta.next_cursor`, `meta.page_cursor`,
+//!   `meta.cursor`) until there is none (or `has_more`/`has_next` is false);
+//! * [`PageToken`](PagingStyle::PageToken) (TeXML): the `PageToken` of `next_page_uri` until
+//!   there is no next page.
+//!
+//! Whatever the style, fetching also stops when
+//! * a page has no items (even when the meta claims more),
+//! * the item [`limit`](Paginator::limit) is reached (no further page is requested),
+//! * the next page would repeat the cursor just used (a server that loops), or
 //! * a request fails: the error is yielded as the stream's last element.
 //!
 //! ```no_run
@@ -34,34 +45,67 @@
 use std::fmt;
 
 use futures::stream::{self, Stream, TryStreamExt};
+use progenitor_client::ResponseValue;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::Error;
-use crate::list_operations::ListOperation;
-use crate::types::PaginationMeta;
+pub use crate::operation::PagingStyle;
 
-/// `page[size]` used when neither [`Paginator::page_size`] nor a smaller
-/// [`Paginator::limit`] is set; the API's own default.
+/// Page size used when neither [`Paginator::page_size`] nor a smaller [`Paginator::limit`] is
+/// set; the API's most common default.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 
-/// Largest `page[size]` the API accepts.
-pub const MAX_PAGE_SIZE: u64 = 250;
+/// What the next request asks for: set on the builder by [`ListOperation::set_page`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PageRequest {
+    /// The page number, starting at 1 (TeXML's zero-based `Page` is this minus one).
+    pub number: u64,
+    /// Items per page.
+    pub size: u64,
+    /// The cursor of the next page; `None` for the first page.
+    pub cursor: Option<String>,
+}
+
+/// The request builder of a list operation. Implemented (by generated code) for the builder of
+/// every list operation whose paging parameters and response shape are known, so that paging
+/// code can be generic over them.
+pub trait ListOperation: Clone + Sized {
+    /// One element of the response's list of items.
+    type Item;
+    /// The decoded body of a successful response.
+    type Response: Serialize;
+    /// The decoded body of an error response.
+    type ErrorBody: Serialize;
+    /// The document's `operationId`.
+    const OPERATION_ID: &'static str;
+    /// How the operation pages.
+    const STYLE: PagingStyle;
+
+    /// Sets the paging parameters for `request`. A page size of 0 is reported as an invalid
+    /// request when the request is sent.
+    fn set_page(self, request: &PageRequest) -> Self;
+
+    /// Sends the request, like the builder's own `send`.
+    fn send_page(
+        self,
+    ) -> impl Future<
+        Output = Result<ResponseValue<Self::Response>, progenitor_client::Error<Self::ErrorBody>>,
+    > + Send;
+
+    /// Splits a response body into its items and the rest (the paging signals).
+    fn into_parts(response: Self::Response) -> (Vec<Self::Item>, PageMeta);
+}
 
 /// Adds [`paginate`](Paginate::paginate) to the request builder of every list operation.
-///
-/// Implemented for every [`ListOperation`] whose responses carry the standard
-/// [`PaginationMeta`]; that is every list operation of this API.
-pub trait Paginate: ListOperation + Sized {
+pub trait Paginate: ListOperation {
     /// Turns this request (with any filters already set) into a [`Paginator`] that fetches
-    /// all of its pages. A `page_number`/`page_size` set on the builder is replaced.
+    /// all of its pages. Paging parameters set on the builder are replaced.
     fn paginate(self) -> Paginator<Self>;
 }
 
-impl<L> Paginate for L
-where
-    L: ListOperation<Meta = PaginationMeta>,
-    L::ErrorBody: Serialize,
-{
+impl<L: ListOperation> Paginate for L {
     fn paginate(self) -> Paginator<Self> {
         Paginator {
             request: self,
@@ -69,6 +113,121 @@ where
             limit: None,
         }
     }
+}
+
+/// The part of a list response that is not the items, as JSON: `meta`, `total_pages`,
+/// `next_page_uri`, … Read through its accessors, whatever the operation's response type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMeta(Value);
+
+impl PageMeta {
+    /// The paging signals of `response` (its items already taken out).
+    #[doc(hidden)]
+    pub fn of<T: Serialize>(response: &T) -> Self {
+        Self(serde_json::to_value(response).unwrap_or(Value::Null))
+    }
+
+    /// The JSON (the response without its items).
+    pub fn as_json(&self) -> &Value {
+        &self.0
+    }
+
+    /// A non-negative integer at one of `paths` (each a list of keys), the first found.
+    fn count(&self, paths: &[&[&str]]) -> Option<u64> {
+        paths.iter().find_map(|path| {
+            let value = path.iter().try_fold(&self.0, |value, key| value.get(*key))?;
+            value
+                .as_u64()
+                .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+        })
+    }
+
+    /// A non-empty string at one of `paths`.
+    fn text(&self, paths: &[&[&str]]) -> Option<&str> {
+        paths.iter().find_map(|path| {
+            path.iter()
+                .try_fold(&self.0, |value, key| value.get(*key))?
+                .as_str()
+                .filter(|s| !s.is_empty())
+        })
+    }
+
+    /// A boolean at one of `paths`.
+    fn flag(&self, paths: &[&[&str]]) -> Option<bool> {
+        paths.iter().find_map(|path| {
+            path.iter()
+                .try_fold(&self.0, |value, key| value.get(*key))?
+                .as_bool()
+        })
+    }
+
+    /// How many pages the server says there are.
+    pub fn total_pages(&self) -> Option<u64> {
+        self.count(&[&["meta", "total_pages"], &["total_pages"]])
+    }
+
+    /// How many items the server says there are across all pages.
+    pub fn total_results(&self) -> Option<u64> {
+        self.count(&[
+            &["meta", "total_results"],
+            &["meta", "total_items"],
+            &["totalRecords"],
+            &["total_records"],
+        ])
+    }
+
+    /// The page number the server says this is.
+    pub fn page_number(&self) -> Option<u64> {
+        self.count(&[&["meta", "page_number"], &["page_number"]])
+    }
+
+    /// The cursor of the next page, for cursor-paged operations.
+    pub fn next_cursor(&self) -> Option<&str> {
+        if self.flag(&[&["meta", "has_more"], &["meta", "has_next"]]) == Some(false) {
+            return None;
+        }
+        self.text(&[
+            &["meta", "cursors", "after"],
+            &["meta", "next_cursor"],
+            &["meta", "page_cursor"],
+            &["meta", "cursor"],
+        ])
+    }
+
+    /// The `PageToken` of TeXML's `next_page_uri`, when there is a next page.
+    pub fn next_page_token(&self) -> Option<String> {
+        let uri = self.text(&[&["next_page_uri"]])?;
+        let query = uri.split_once('?')?.1;
+        query.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == "PageToken" && !value.is_empty()).then(|| percent_decode(value))
+        })
+    }
+}
+
+/// Decodes `%XX` escapes and `+` in a query value.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Settings for walking through all pages of one list request; made by
@@ -86,6 +245,7 @@ impl<L: ListOperation> fmt::Debug for Paginator<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("operation", &L::OPERATION_ID)
+            .field("style", &L::STYLE)
             .field("page_size", &self.page_size)
             .field("limit", &self.limit)
             .finish_non_exhaustive()
@@ -96,36 +256,30 @@ impl<L: ListOperation> fmt::Debug for Paginator<L> {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Page<T> {
-    /// The page's number (`page[number]` as requested, starting at 1).
+    /// The page's number, counting from 1 in the order fetched.
     pub number: u64,
     /// The page's items; cut short on the last page when an item limit applies.
     pub items: Vec<T>,
-    /// The response's `meta` object, if it had one.
-    pub meta: Option<PaginationMeta>,
+    /// The rest of the response: the paging signals.
+    pub meta: PageMeta,
 }
 
 impl<T> Page<T> {
-    /// `meta.total_pages`: how many pages the server says there are.
+    /// How many pages the server says there are.
     pub fn total_pages(&self) -> Option<u64> {
-        self.meta.as_ref().and_then(|m| non_negative(m.total_pages))
+        self.meta.total_pages()
     }
 
-    /// `meta.total_results`: how many items the server says there are across all pages.
+    /// How many items the server says there are across all pages.
     pub fn total_results(&self) -> Option<u64> {
-        self.meta
-            .as_ref()
-            .and_then(|m| non_negative(m.total_results))
+        self.meta.total_results()
     }
 }
 
-impl<L> Paginator<L>
-where
-    L: ListOperation<Meta = PaginationMeta>,
-    L::ErrorBody: Serialize,
-{
-    /// Sets `page[size]`, the number of items per request (the API accepts 1 to
-    /// [`MAX_PAGE_SIZE`]). Default: [`DEFAULT_PAGE_SIZE`], or the limit when that is smaller.
-    /// A size of 0 makes the first request fail with [`Error::InvalidRequest`].
+impl<L: ListOperation> Paginator<L> {
+    /// Sets the number of items per request (each operation has its own maximum, usually
+    /// 250). Default: [`DEFAULT_PAGE_SIZE`], or the limit when that is smaller. A size of 0
+    /// makes the first request fail with [`Error::InvalidRequest`].
     pub fn page_size(mut self, size: u64) -> Self {
         self.page_size = Some(size);
         self
@@ -138,7 +292,7 @@ where
         self
     }
 
-    /// The `page[size]` that will be sent.
+    /// The page size that will be sent.
     pub fn effective_page_size(&self) -> u64 {
         self.page_size.unwrap_or_else(|| match self.limit {
             // Asking for fewer items than a default page needs: one small page is enough.
@@ -148,14 +302,22 @@ where
     }
 
     /// A stream of the pages, fetched one at a time as the stream is polled. An empty page is
-    /// yielded (so its `meta` can be read) and ends the stream. After an error the stream ends.
+    /// yielded (so its meta can be read) and ends the stream. After an error the stream ends.
     pub fn into_pages(self) -> impl Stream<Item = Result<Page<L::Item>, Error>> + Unpin {
         let state = Walk {
-            size: self.effective_page_size(),
+            next: Some(PageRequest {
+                number: 1,
+                size: self.effective_page_size(),
+                cursor: None,
+            }),
             request: self.request,
-            next_page: 1,
             remaining: self.limit,
-            done: self.limit == Some(0),
+            seen: 0,
+        };
+        let state = if self.limit == Some(0) {
+            Walk { next: None, ..state }
+        } else {
+            state
         };
         // Boxed so that the stream is `Unpin`: `next()`/`try_next()` work without pinning.
         Box::pin(stream::try_unfold(state, Walk::step))
@@ -177,48 +339,45 @@ where
 /// State of a walk through the pages.
 struct Walk<L> {
     request: L,
-    size: u64,
-    next_page: u64,
+    /// The next page to fetch; `None` when done.
+    next: Option<PageRequest>,
     /// Items still wanted, when there is a limit.
     remaining: Option<u64>,
-    done: bool,
+    /// Items received so far.
+    seen: u64,
 }
 
-impl<L> Walk<L>
-where
-    L: ListOperation<Meta = PaginationMeta>,
-    L::ErrorBody: Serialize,
-{
+impl<L: ListOperation> Walk<L> {
     async fn step(mut self) -> Result<Option<(Page<L::Item>, Self)>, Error> {
-        if self.done {
+        let Some(current) = self.next.take() else {
             return Ok(None);
-        }
-        let number = self.next_page;
+        };
         tracing::debug!(
             operation = L::OPERATION_ID,
-            page = number,
-            size = self.size,
+            page = current.number,
+            size = current.size,
             "fetching page"
         );
         let response = self
             .request
             .clone()
-            .set_page(number, self.size)
+            .set_page(&current)
             .send_page()
             .await?;
         let (mut items, meta) = L::into_parts(response.into_inner());
+        let received = items.len() as u64;
+        self.seen = self.seen.saturating_add(received);
         if let Some(remaining) = self.remaining.as_mut() {
             items.truncate(usize::try_from(*remaining).unwrap_or(usize::MAX));
             *remaining -= items.len() as u64;
         }
-        let total_pages = meta.as_ref().and_then(|m| non_negative(m.total_pages));
-        self.done = items.is_empty()
-            || self.remaining == Some(0)
-            // Without total_pages there is no way to know more pages exist: take this one only.
-            || total_pages.is_none_or(|total| number >= total);
-        self.next_page = number.saturating_add(1);
+        self.next = if received == 0 || self.remaining == Some(0) {
+            None
+        } else {
+            next_page::<L>(&current, received, self.seen, &meta)
+        };
         let page = Page {
-            number,
+            number: current.number,
             items,
             meta,
         };
@@ -226,6 +385,72 @@ where
     }
 }
 
-fn non_negative(value: Option<i64>) -> Option<u64> {
-    value.and_then(|v| u64::try_from(v).ok())
+/// The request after `current`, which returned `received` items (`seen` in all), or `None`
+/// when the response says it was the last page.
+fn next_page<L: ListOperation>(
+    current: &PageRequest,
+    received: u64,
+    seen: u64,
+    meta: &PageMeta,
+) -> Option<PageRequest> {
+    let number = current.number.saturating_add(1);
+    let cursor = match L::STYLE {
+        PagingStyle::PageNumber => {
+            let more = match (meta.total_pages(), meta.total_results()) {
+                (Some(total), _) => current.number < total,
+                (None, Some(total)) => seen < total,
+                // No totals: a full page suggests there may be more.
+                (None, None) => received >= current.size,
+            };
+            return more.then(|| PageRequest {
+                number,
+                size: current.size,
+                cursor: None,
+            });
+        }
+        PagingStyle::Cursor => meta.next_cursor().map(str::to_owned),
+        PagingStyle::PageToken => meta.next_page_token(),
+    };
+    // A cursor that repeats would fetch the same page forever.
+    let cursor = cursor.filter(|c| current.cursor.as_deref() != Some(c.as_str()))?;
+    Some(PageRequest {
+        number,
+        size: current.size,
+        cursor: Some(cursor),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn meta_signals_are_read_whatever_the_shape() {
+        let meta = PageMeta(json!({"meta": {"total_pages": 3, "page_number": 1, "total_results": 41}}));
+        assert_eq!(meta.total_pages(), Some(3));
+        assert_eq!(meta.total_results(), Some(41));
+        assert_eq!(meta.page_number(), Some(1));
+        let meta = PageMeta(json!({"meta": {"cursors": {"after": "c2", "before": ""}}}));
+        assert_eq!(meta.next_cursor(), Some("c2"));
+        let meta = PageMeta(json!({"meta": {"cursor": "k", "has_more": false}}));
+        assert_eq!(meta.next_cursor(), None);
+        let meta = PageMeta(json!({"meta": {"page_cursor": ""}}));
+        assert_eq!(meta.next_cursor(), None);
+        let meta = PageMeta(json!({"totalRecords": 25.0}));
+        assert_eq!(meta.total_results(), Some(25));
+        let meta = PageMeta(json!({
+            "next_page_uri": "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=ab%3D%3D"
+        }));
+        assert_eq!(meta.next_page_token().as_deref(), Some("ab=="));
+        assert_eq!(PageMeta(json!({"next_page_uri": null})).next_page_token(), None);
+    }
+
+    #[test]
+    fn percent_decoding_tolerates_bad_escapes() {
+        assert_eq!(percent_decode("a%2Fb+c"), "a/b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%é"), "%é");
+    }
 }

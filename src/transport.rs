@@ -3,12 +3,12 @@
 //!
 //! # Error bodies
 //!
-//! progenitor decodes an error response's body into the operation's error type
-//! (`types::ErrorResponse`); a body that does not decode becomes
-//! `progenitor_client::Error::InvalidResponsePayload`, which carries neither the status nor the
-//! headers. To keep both, a 4xx/5xx body that does not decode as `ErrorResponse` (an HTML page
-//! from a proxy, plain text, an empty body) is replaced here by `{"message": "<body as text>"}`
-//! and the response is marked with the `x-telnyx-client-raw-body` header; converting to
+//! The generated builders decode an error response's body into [`crate::ErrorBody`] (any JSON);
+//! a body that is not JSON would become `progenitor_client::Error::InvalidResponsePayload`,
+//! which carries neither the status nor the headers. To keep both, a 4xx/5xx body that is not
+//! one of Telnyx's error shapes (an HTML page from a proxy, plain text, an empty body, JSON of
+//! another shape) is replaced here by `{"message": "<body as text>"}` and the response is
+//! marked with the `x-telnyx-client-raw-body` header; converting to
 //! [`crate::Error`] then yields [`crate::ApiError`] with status, request id and
 //! [`raw_body`](crate::ApiError::raw_body). Success bodies are never touched (they may be
 //! streamed), so a 2xx body that does not match the description is reported without status.
@@ -123,21 +123,23 @@ async fn attempts(
     }
 }
 
-/// Whether `body` is one of Telnyx's error shapes: it decodes as `ErrorResponse` *and* carries at
-/// least one of its fields. Every field of `ErrorResponse` is optional, so without the second
-/// test any JSON object (a proxy's or a mock's `problem+json`, say) would decode as an empty
-/// error and its text would be lost instead of kept as the raw body.
+/// Whether `body` is one of Telnyx's error shapes: a JSON object with an `errors` list, a
+/// `message` string, or the bare error object's `code`/`title`/`detail`. Any other JSON (a
+/// proxy's or a mock's `problem+json`, say) is kept as the raw body instead of being read as an
+/// empty error.
 fn is_telnyx_error_shape(body: &[u8]) -> bool {
-    const KNOWN_FIELDS: [&str; 5] = ["errors", "message", "code", "title", "detail"];
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+    use serde_json::Value;
+    let Ok(Value::Object(fields)) = serde_json::from_slice(body) else {
         return false;
     };
-    KNOWN_FIELDS.iter().any(|name| fields.contains_key(*name))
-        && serde_json::from_slice::<crate::types::ErrorResponse>(body).is_ok()
+    let is_text = |name: &str| matches!(fields.get(name), Some(Value::String(_)));
+    matches!(fields.get("errors"), Some(Value::Array(_)))
+        || is_text("message")
+        || ["code", "title", "detail"].iter().any(|name| is_text(name))
 }
 
-/// Leaves success responses alone; makes a 4xx/5xx body decodable as `ErrorResponse` (see the
-/// module documentation).
+/// Leaves success responses alone; makes a 4xx/5xx body decodable (see the module
+/// documentation).
 async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {

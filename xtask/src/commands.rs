@@ -6,13 +6,12 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::codegen::generate_client;
 use crate::error::{Error, Result};
 use crate::load::{self, Loaded, OpenApiVersion, Source};
-use crate::lock::{HAND_WRITTEN, Lock};
+use crate::lock::Lock;
 use crate::model::{self, Change};
 use crate::output;
-use crate::spec::{self, Report, TagSelection};
+use crate::spec::{self, Additions, Report, TagSelection};
 
 /// Prints progress lines to stderr with the time since the command started.
 pub struct Progress {
@@ -37,6 +36,35 @@ impl Progress {
     }
 }
 
+/// Our files that `spec sync` reads besides upstream: the overlay and the families.
+#[derive(Debug, Clone)]
+pub struct AdditionFiles {
+    /// `spec/overlay.yaml`.
+    pub overlay: PathBuf,
+    /// `spec/families.toml`.
+    pub families: PathBuf,
+}
+
+/// Project files that carry what the sync derives from the families: the `[features]` block of
+/// `Cargo.toml` and the family table of `README.md`.
+#[derive(Debug, Clone)]
+pub struct ProjectFiles {
+    /// The root `Cargo.toml`.
+    pub cargo_toml: PathBuf,
+    /// The root `README.md`.
+    pub readme: PathBuf,
+}
+
+impl ProjectFiles {
+    /// The files at the workspace root `root`.
+    pub fn at(root: &Path) -> Self {
+        Self {
+            cargo_toml: root.join("Cargo.toml"),
+            readme: root.join("README.md"),
+        }
+    }
+}
+
 /// Options of `spec sync`.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -46,8 +74,10 @@ pub struct SyncOptions {
     pub tags: TagSelection,
     /// Where to write the spec; the lock goes beside it.
     pub out: PathBuf,
-    /// Overwrite a spec the lock records as hand-written.
-    pub force: bool,
+    /// The overlay and families to apply (none: upstream's facts only, no families).
+    pub additions: Option<AdditionFiles>,
+    /// Project files to update with the families (only when `out` is the vendored spec).
+    pub project: Option<ProjectFiles>,
 }
 
 /// What `spec sync` did.
@@ -63,11 +93,15 @@ pub struct SyncOutcome {
     pub lock_path: PathBuf,
     /// The spec's bytes.
     pub bytes: usize,
+    /// Lines of the client generated from it (all families).
+    pub generated_lines: usize,
+    /// Project files rewritten (the features block, the README table).
+    pub project_files: Vec<PathBuf>,
 }
 
-/// `spec sync`: read upstream, normalise, write the spec and the lock.
+/// `spec sync`: read upstream, normalise, check that the client generates, write the spec, the
+/// lock and the project files together.
 pub fn sync(options: &SyncOptions, progress: &mut Progress) -> Result<SyncOutcome> {
-    guard_hand_written(options)?;
     progress.step(&format!("reading {}", options.source.display()));
     let bytes = load::read_bytes(&options.source)?;
     progress.step(&format!("parsing {} bytes", bytes.len()));
@@ -75,24 +109,59 @@ pub fn sync(options: &SyncOptions, progress: &mut Progress) -> Result<SyncOutcom
     sync_loaded(&loaded, options, progress)
 }
 
-/// Refuses to overwrite a hand-written spec unless `force` is set.
-fn guard_hand_written(options: &SyncOptions) -> Result<()> {
-    let lock_path = Lock::path_for(&options.out);
-    if options.force {
-        return Ok(());
+/// The overlay and families, loaded.
+struct LoadedAdditions {
+    overlay: spec::overlay::Overlay,
+    overlay_origin: String,
+    families: spec::families::Families,
+}
+
+impl LoadedAdditions {
+    fn load(files: &AdditionFiles) -> Result<Self> {
+        Ok(Self {
+            overlay: spec::overlay::Overlay::load(&files.overlay)?,
+            overlay_origin: files.overlay.display().to_string(),
+            families: spec::families::Families::load(&files.families)?,
+        })
     }
-    if let Some(lock) = Lock::read(&lock_path)?
-        && lock.source == HAND_WRITTEN
-        && options.out.exists()
-    {
-        return Err(Error::Usage(format!(
-            "{} records {} as hand-written; `spec sync` would replace it with a copy derived from upstream. \
-                 Write elsewhere with --out, or pass --force if replacing it is really intended",
-            lock_path.display(),
-            options.out.display()
-        )));
+
+    fn as_additions(&self) -> Additions<'_> {
+        Additions {
+            overlay: Some((&self.overlay, &self.overlay_origin)),
+            families: Some(&self.families),
+        }
     }
-    Ok(())
+}
+
+/// The normalised document for `options`, with the additions it used.
+fn normalised(
+    loaded: &Loaded,
+    tags: &TagSelection,
+    additions: Option<&AdditionFiles>,
+    progress: &mut Progress,
+) -> Result<(spec::Normalised, Option<LoadedAdditions>)> {
+    let additions = additions.map(LoadedAdditions::load).transpose()?;
+    let normalised = spec::normalise(
+        loaded.doc.clone(),
+        &loaded.origin,
+        tags,
+        &additions
+            .as_ref()
+            .map_or_else(Additions::default, LoadedAdditions::as_additions),
+        &mut |m| progress.step(m),
+    )?;
+    Ok((normalised, additions))
+}
+
+/// Generates the client (every family) from `text`, as `build.rs` would: a spec the sync writes
+/// must generate.
+fn generate_all(text: &str, origin: &str) -> Result<usize> {
+    let generated = telnyx_codegen::generate(text, origin, &telnyx_codegen::Options::default())
+        .map_err(|e| Error::Generate {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+    Ok(generated.client.lines().count())
 }
 
 /// `spec sync` on an already parsed document (tests parse upstream once).
@@ -101,35 +170,95 @@ pub fn sync_loaded(
     options: &SyncOptions,
     progress: &mut Progress,
 ) -> Result<SyncOutcome> {
-    guard_hand_written(options)?;
-    let spec::Normalised { text, report, .. } = spec::normalise(
-        loaded.doc.clone(),
-        &loaded.origin,
-        &options.tags,
-        &mut |m| progress.step(m),
-    )?;
+    let (normalised, additions) =
+        normalised(loaded, &options.tags, options.additions.as_ref(), progress)?;
+    let spec::Normalised { text, report, .. } = normalised;
+    progress.step("generating the client (every family) to check the result");
+    let generated_lines = generate_all(&text, &options.out.display().to_string())?;
     let lock_path = Lock::path_for(&options.out);
     let lock = Lock {
         source: options.source.display(),
-        upstream_sha256: Some(loaded.sha256.clone()),
+        upstream_sha256: loaded.sha256.clone(),
         date: Lock::today(),
         tags: options.tags.for_lock(),
         operation_count: report.operations,
         output: file_name(&options.out),
         output_sha256: load::sha256_hex(text.as_bytes()),
+        families: report
+            .families
+            .as_ref()
+            .map(|a| a.operations.clone())
+            .unwrap_or_default(),
+        unsorted_tags: report
+            .families
+            .as_ref()
+            .map(|a| a.unsorted_tags.iter().cloned().collect())
+            .unwrap_or_default(),
         fixups: report.fixups.clone(),
+        overlay: report.overlay.clone(),
         removed: report.removed.clone(),
     };
-    let lock_text = lock.to_text()?;
+    let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
+        (options.out.clone(), text.clone().into_bytes()),
+        (lock_path.clone(), lock.to_text()?.into_bytes()),
+    ];
+    if let (Some(project), Some(additions), Some(assignment)) =
+        (&options.project, &additions, &report.families)
+    {
+        for (path, contents) in project_updates(project, &additions.families, assignment)? {
+            writes.push((path, contents.into_bytes()));
+        }
+    }
     progress.step(&format!("writing {}", options.out.display()));
-    output::write_atomic(&options.out, text.as_bytes())?;
-    output::write_atomic(&lock_path, lock_text.as_bytes())?;
+    output::write_all_atomic(&writes)?;
     Ok(SyncOutcome {
         report,
         lock,
         out: options.out.clone(),
         lock_path,
         bytes: text.len(),
+        generated_lines,
+        project_files: writes.into_iter().skip(2).map(|(path, _)| path).collect(),
+    })
+}
+
+/// The new text of `Cargo.toml` and `README.md` with the family blocks replaced.
+fn project_updates(
+    project: &ProjectFiles,
+    families: &spec::families::Families,
+    assignment: &spec::families::Assignment,
+) -> Result<Vec<(PathBuf, String)>> {
+    use spec::families::{
+        FEATURES_BEGIN, FEATURES_END, README_BEGIN, README_END, features_block, readme_table,
+        replace_block,
+    };
+    let mut out = Vec::new();
+    for (path, begin, end, block) in [
+        (
+            &project.cargo_toml,
+            FEATURES_BEGIN,
+            FEATURES_END,
+            features_block(families, assignment),
+        ),
+        (
+            &project.readme,
+            README_BEGIN,
+            README_END,
+            readme_table(families, assignment),
+        ),
+    ] {
+        let text = read_text(path)?;
+        out.push((path.clone(), replace_block(&text, begin, end, &block, path)?));
+    }
+    Ok(out)
+}
+
+/// Reads a small project file as text.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = load::read_file_bounded(path, 8 * 1024 * 1024)?;
+    String::from_utf8(bytes).map_err(|_| Error::Config {
+        path: path.to_owned(),
+        message: "is not UTF-8".to_owned(),
     })
 }
 
@@ -147,11 +276,7 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
     let r = &outcome.report;
     let mut s = String::new();
     let _ = writeln!(s, "source:      {}", outcome.lock.source);
-    let _ = writeln!(
-        s,
-        "upstream:    sha256 {}",
-        outcome.lock.upstream_sha256.as_deref().unwrap_or("-")
-    );
+    let _ = writeln!(s, "upstream:    sha256 {}", outcome.lock.upstream_sha256);
     let _ = writeln!(s, "tags:        {}", outcome.lock.tags.join(", "));
     let _ = writeln!(
         s,
@@ -177,6 +302,36 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
         "pruned:      {} unreferenced components",
         r.pruned_components
     );
+    if !r.overlay.is_empty() {
+        let _ = writeln!(s, "overlay:     {} actions", r.overlay.len());
+    }
+    if let Some(assignment) = &r.families {
+        let _ = writeln!(s, "families:");
+        for (family, count) in &assignment.operations {
+            let _ = writeln!(s, "  {family:<28} {count:>5}");
+        }
+        if !assignment.unsorted_tags.is_empty() {
+            let _ = writeln!(
+                s,
+                "warning: spec/families.toml does not list these tags; their operations are in \
+                 the family `unsorted`: {}",
+                assignment
+                    .unsorted_tags
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "generated:   {} lines of client code (every family)",
+        outcome.generated_lines
+    );
+    for path in &outcome.project_files {
+        let _ = writeln!(s, "updated:     {}", path.display());
+    }
     let _ = writeln!(
         s,
         "wrote:       {} ({} bytes, sha256 {})",
@@ -230,11 +385,23 @@ pub fn read_vendored(path: &Path) -> Result<(Vec<u8>, Value, openapiv3::OpenAPI)
     Ok((bytes, loaded.doc, typed))
 }
 
+/// What `spec check` compares the vendored spec with.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The vendored spec.
+    pub spec: PathBuf,
+    /// Our overlay and families; the family blocks of the project files are checked against
+    /// them.
+    pub additions: Option<AdditionFiles>,
+    /// The project files whose family blocks must be up to date.
+    pub project: Option<ProjectFiles>,
+}
+
 /// `spec check`: the vendored spec is OpenAPI 3.0, progenitor generates from it, the lock's
-/// hash matches; with `upstream`, no structural drift from upstream's operations of the same
-/// tags.
+/// hash matches, the family blocks of `Cargo.toml` and `README.md` are up to date; with
+/// `upstream`, syncing upstream again gives exactly the vendored spec.
 pub fn check(
-    spec_path: &Path,
+    options: &CheckOptions,
     upstream: Option<&Source>,
     progress: &mut Progress,
 ) -> Result<CheckOutcome> {
@@ -245,104 +412,96 @@ pub fn check(
         }
         None => None,
     };
-    check_loaded(spec_path, upstream.as_ref(), progress)
+    check_loaded(options, upstream.as_ref(), progress)
 }
 
 /// [`check`] with upstream already parsed.
 pub fn check_loaded(
-    spec_path: &Path,
+    options: &CheckOptions,
     upstream: Option<&Loaded>,
     progress: &mut Progress,
 ) -> Result<CheckOutcome> {
+    let spec_path = &options.spec;
     progress.step(&format!("reading {}", spec_path.display()));
-    let (bytes, doc, typed) = read_vendored(spec_path)?;
+    let (bytes, doc, _) = read_vendored(spec_path)?;
     let mut outcome = CheckOutcome {
         operations: crate::walk::operation_count(&doc),
         ..CheckOutcome::default()
     };
-    progress.step("generating the client with progenitor");
-    let code = generate_client(&typed).map_err(|e| Error::Generate {
-        origin: spec_path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    outcome.generated_lines = code.lines().count();
+    progress.step("generating the client (every family) with progenitor");
+    let text = String::from_utf8_lossy(&bytes);
+    outcome.generated_lines = generate_all(&text, &spec_path.display().to_string())?;
     let lock_path = Lock::path_for(spec_path);
     let actual = load::sha256_hex(&bytes);
-    match Lock::read(&lock_path)? {
+    let lock = Lock::read(&lock_path)?;
+    match &lock {
         None => outcome.problems.push(format!(
-            "{} is missing: run `cargo xtask spec pin` to record the hand-written spec (or `cargo xtask spec sync`)",
+            "{} is missing: run `cargo xtask spec sync` (it writes the spec and its lock)",
             lock_path.display()
         )),
         Some(lock) if lock.output_sha256 != actual => outcome.problems.push(format!(
-            "{} changed since {} was written (sha256 {actual}, lock says {}): \
-             if the edit is deliberate, run `cargo xtask spec pin`; otherwise restore the file{}",
+            "{} is not what `spec sync` wrote (sha256 {actual}, {} says {}). The vendored spec \
+             is generated: undo the edit, put the change in spec/overlay.yaml, and run \
+             `cargo xtask spec sync`",
             spec_path.display(),
             lock_path.display(),
             lock.output_sha256,
-            if lock.source == HAND_WRITTEN {
-                String::new()
-            } else {
-                " or run `cargo xtask spec sync`".to_owned()
-            }
         )),
         Some(_) => {}
     }
+    if let Some(files) = &options.additions {
+        let families = spec::families::Families::load(&files.families)?;
+        let mut reassigned = doc.clone();
+        let assignment = families.assign(&mut reassigned);
+        if reassigned != doc {
+            outcome.problems.push(format!(
+                "{} assigns families that {} does not have: run `cargo xtask spec sync`",
+                files.families.display(),
+                spec_path.display()
+            ));
+        }
+        if let Some(project) = &options.project {
+            for (path, _) in project_updates(project, &families, &assignment)?
+                .into_iter()
+                .filter(|(path, new)| read_text(path).map_or(true, |old| &old != new))
+            {
+                outcome.problems.push(format!(
+                    "the API family block of {} is out of date: run `cargo xtask spec sync` \
+                     (it is written from spec/families.toml)",
+                    path.display()
+                ));
+            }
+        }
+    }
     if let Some(upstream) = upstream {
-        progress.step("normalising upstream for the drift check");
-        let (drift, notes) = drift(&doc, upstream)?;
-        outcome.drift = drift;
-        outcome.notes = notes;
+        progress.step("syncing upstream again to compare");
+        let tags = match lock.as_ref().map(|l| l.tags.as_slice()) {
+            Some([all]) if all == "*" => TagSelection::All,
+            Some(tags) if !tags.is_empty() => TagSelection::Only(tags.to_vec()),
+            _ => TagSelection::All,
+        };
+        let (normalised, _) = normalised(upstream, &tags, options.additions.as_ref(), progress)?;
+        if normalised.text != text {
+            let changes = model::compare(
+                &model::build(&normalised.doc, &|_| true),
+                &model::build(&doc, &|_| true),
+            );
+            let (drift, notes): (Vec<Change>, Vec<Change>) =
+                changes.into_iter().partition(Change::is_drift);
+            if drift.is_empty() {
+                outcome.problems.push(format!(
+                    "syncing {} gives a different document than {} (no operation-level \
+                     difference; the overlay, families or fixups changed): run `cargo xtask \
+                     spec sync`",
+                    upstream.origin,
+                    spec_path.display()
+                ));
+            }
+            outcome.drift = drift;
+            outcome.notes = notes;
+        }
     }
     Ok(outcome)
-}
-
-/// Structural drift of the vendored `doc` from `upstream` restricted to the vendored spec's
-/// tags: `(drift, notes)`.
-pub fn drift(doc: &Value, upstream: &Loaded) -> Result<(Vec<Change>, Vec<Change>)> {
-    // The tags of the vendored operations plus the tags it declares, so that a tag whose
-    // operations are all missing is still compared.
-    let mut tags: std::collections::BTreeSet<String> =
-        spec::prune::tag_counts(doc).into_keys().collect();
-    if let Some(Value::Array(declared)) = doc.get("tags") {
-        tags.extend(
-            declared
-                .iter()
-                .filter_map(|t| t.get("name").and_then(Value::as_str))
-                .map(str::to_owned),
-        );
-    }
-    let upstream_tags = spec::prune::tag_counts(&upstream.doc);
-    let mut unknown = Vec::new();
-    tags.retain(|t| {
-        let known = upstream_tags.contains_key(t);
-        if !known {
-            unknown.push(Change {
-                operation: "(tags)".to_owned(),
-                kind: model::ChangeKind::Changed,
-                text: format!("tag \"{t}\" has no operations upstream"),
-            });
-        }
-        known
-    });
-    let tags: Vec<String> = tags.into_iter().collect();
-    if tags.is_empty() && unknown.is_empty() {
-        return Err(Error::Check(
-            "the vendored spec's operations have no tags, so there is nothing to compare with upstream".to_owned(),
-        ));
-    }
-    let vendored_model = model::build(doc, &|_| true);
-    let mut changes = unknown;
-    if !tags.is_empty() {
-        let normalised = spec::normalise(
-            upstream.doc.clone(),
-            &upstream.origin,
-            &TagSelection::Only(tags),
-            &mut |_| {},
-        )?;
-        let upstream_model = model::build(&normalised.doc, &|_| true);
-        changes.extend(model::compare(&upstream_model, &vendored_model));
-    }
-    Ok(changes.into_iter().partition(Change::is_drift))
 }
 
 /// Renders a check outcome for the terminal.
@@ -381,24 +540,6 @@ pub fn check_summary(spec_path: &Path, outcome: &CheckOutcome, upstream: bool) -
     s
 }
 
-/// `spec pin`: record the vendored spec's hash, operation count and tags as hand-written.
-pub fn pin(spec_path: &Path) -> Result<Lock> {
-    let (bytes, doc, _) = read_vendored(spec_path)?;
-    let lock = Lock {
-        source: HAND_WRITTEN.to_owned(),
-        upstream_sha256: None,
-        date: Lock::today(),
-        tags: spec::prune::tag_counts(&doc).into_keys().collect(),
-        operation_count: crate::walk::operation_count(&doc),
-        output: file_name(spec_path),
-        output_sha256: load::sha256_hex(&bytes),
-        fixups: Vec::new(),
-        removed: Vec::new(),
-    };
-    output::write_atomic(&Lock::path_for(spec_path), lock.to_text()?.as_bytes())?;
-    Ok(lock)
-}
-
 /// `spec diff`: the changes from `old` to `new` (any OpenAPI 3.0/3.1 YAML or JSON).
 pub fn diff(old: &Source, new: &Source) -> Result<Vec<Change>> {
     let old = load::load(old)?;
@@ -418,29 +559,41 @@ pub struct CodegenOptions {
     pub spec: Source,
     /// Where to write the formatted client.
     pub out: PathBuf,
+    /// The overlay and families applied to a 3.1 document before generating.
+    pub additions: Option<AdditionFiles>,
+    /// Generate only these families (none: all).
+    pub families: Option<std::collections::BTreeSet<String>>,
 }
 
 /// `codegen`: generate the client and write it, formatted, to a file. Returns the line count.
 pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usize> {
     progress.step(&format!("reading {}", options.spec.display()));
     let loaded = load::load(&options.spec)?;
-    let typed = match loaded.version {
+    let text = match loaded.version {
         OpenApiVersion::V30 => {
             spec::prune::check_refs(&loaded.doc, &loaded.origin)?;
-            spec::validate_openapi30(&loaded.doc, &loaded.origin)?.1
+            spec::validate_openapi30(&loaded.doc, &loaded.origin)?.0
         }
         OpenApiVersion::V31 => {
-            spec::normalise(loaded.doc, &loaded.origin, &TagSelection::All, &mut |m| {
-                progress.step(m)
-            })?
-            .openapi
+            normalised(&loaded, &TagSelection::All, options.additions.as_ref(), progress)?
+                .0
+                .text
         }
     };
     progress.step("generating the client with progenitor");
-    let code = generate_client(&typed).map_err(|e| Error::Generate {
+    let code = telnyx_codegen::generate(
+        &text,
+        &loaded.origin,
+        &telnyx_codegen::Options {
+            families: options.families.clone(),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Error::Generate {
         origin: loaded.origin.clone(),
         message: e.to_string(),
-    })?;
+    })?
+    .client;
     progress.step(&format!("writing {}", options.out.display()));
     output::write_atomic(&options.out, code.as_bytes())?;
     Ok(code.lines().count())

@@ -12,10 +12,15 @@ use crate::error::{Error, Result};
 pub struct SyncConfig {
     /// Upstream spec: an HTTP(S) URL or a path relative to the workspace root.
     pub source: String,
-    /// Tags whose operations are kept.
-    pub tags: Vec<String>,
+    /// Tags whose operations are kept; absent: every operation.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
     /// The vendored spec, relative to the workspace root; the lock sits beside it.
     pub output: PathBuf,
+    /// Our overlay (descriptions and corrections), relative to the workspace root.
+    pub overlay: PathBuf,
+    /// The tag → family assignment, relative to the workspace root.
+    pub families: PathBuf,
 }
 
 impl SyncConfig {
@@ -26,10 +31,11 @@ impl SyncConfig {
             path: path.to_owned(),
             message: e.to_string().trim_end().to_owned(),
         })?;
-        if config.tags.is_empty() {
+        if config.tags.as_ref().is_some_and(Vec::is_empty) {
             return Err(Error::Config {
                 path: path.to_owned(),
-                message: "`tags` is empty; list the tags to keep".to_owned(),
+                message: "`tags` is empty; list the tags to keep, or remove `tags` to keep all"
+                    .to_owned(),
             });
         }
         Ok(config)
@@ -46,7 +52,7 @@ mod tests {
         let path = dir.path().join("sync.toml");
         std::fs::write(
             &path,
-            "source = \"x\"\ntags = [\"a\"]\noutput = \"o\"\nbogus = 1\n",
+            "source = \"x\"\noutput = \"o\"\noverlay = \"v\"\nfamilies = \"f\"\nbogus = 1\n",
         )
         .unwrap();
         let err = SyncConfig::load(&path).unwrap_err().to_string();

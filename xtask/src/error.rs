@@ -121,6 +121,19 @@ pub enum Error {
         message: String,
     },
 
+    /// An overlay action could not be applied (its target matches nothing, say).
+    #[error("{origin}: action {action} (target `{target}`) {message}")]
+    Overlay {
+        /// The overlay file.
+        origin: String,
+        /// 1-based index of the action.
+        action: usize,
+        /// The action's JSONPath target.
+        target: String,
+        /// What went wrong.
+        message: String,
+    },
+
     /// The command line asked for something inconsistent.
     #[error("{0}")]
     Usage(String),

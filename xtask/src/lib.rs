@@ -4,15 +4,14 @@
 //! - [`load`] reads YAML or JSON from a file or URL, with located errors.
 //! - [`spec`] converts OpenAPI 3.1 to 3.0 and applies the fixups progenitor needs.
 //! - [`model`] compares APIs structurally (drift checks and changelogs).
-//! - [`codegen`] generates the client in-process with the project's progenitor settings.
-//! - [`commands`] implements `spec sync|check|pin|diff` and `codegen`.
+//! - [`commands`] implements `spec sync|check|diff` and `codegen` (generation is
+//!   `telnyx-codegen`'s, the same code `build.rs` runs).
 //!
 //! Upstream's document is test input only: sync output is written where the caller says
 //! (tests use temporary directories), never copied into the project by the tests.
 
 #![warn(missing_docs)]
 
-pub mod codegen;
 pub mod commands;
 pub mod config;
 pub mod error;

@@ -75,12 +75,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Reads the raw bytes of `source`.
+/// Largest document read, from a file or a download (Telnyx's full spec is about 4 MB).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the raw bytes of `source` (at most [`MAX_DOCUMENT_BYTES`]).
 pub fn read_bytes(source: &Source) -> Result<Vec<u8>> {
     match source {
-        Source::Path(path) => std::fs::read(path).map_err(|e| Error::io("cannot read", path, e)),
+        Source::Path(path) => read_file_bounded(path, MAX_DOCUMENT_BYTES),
         Source::Url(url) => fetch(url),
     }
+}
+
+/// Reads at most `limit` bytes of the file at `path`; a longer file is an error.
+pub fn read_file_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::io(
+            "refusing to read",
+            path,
+            std::io::Error::other(format!(
+                "it is larger than {limit} bytes, the most this tool reads"
+            )),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Downloads `url` with a bounded timeout; non-2xx statuses are errors.
@@ -100,8 +123,18 @@ fn fetch(url: &str) -> Result<Vec<u8>> {
     if !status.is_success() {
         return Err(fail(format!("HTTP status {status}")));
     }
-    let bytes = response.bytes().map_err(|e| fail(error_chain(&e)))?;
-    Ok(bytes.to_vec())
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(response, MAX_DOCUMENT_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| fail(error_chain(&e)))?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(fail(format!(
+            "the body is larger than {MAX_DOCUMENT_BYTES} bytes, the most this tool reads"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Joins an error and its sources into one line ("error sending request: connection refused").

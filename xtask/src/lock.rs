@@ -1,32 +1,32 @@
 //! `spec/telnyx.lock`: what the vendored spec was made from, and its hash.
 //!
-//! `spec sync` writes the full record (upstream source and hash, tags, fixup counts, removed
-//! operations); `spec pin` records a hand-edited spec (source `hand-written`). `spec check`
-//! compares the recorded output hash with the file, which catches unrecorded hand edits.
+//! `spec sync` writes the full record: upstream source and hash, tags, operations per family,
+//! fixup counts, overlay actions, removed operations and the output's hash. `spec check`
+//! compares the recorded output hash with the file, which catches hand edits (corrections
+//! belong in `spec/overlay.yaml`).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use crate::error::{Error, Result};
+use crate::spec::overlay::AppliedAction;
 use crate::spec::{FixupCount, RemovedOperation};
 
-/// The value of [`Lock::source`] for a spec written by hand and recorded with `spec pin`.
-pub const HAND_WRITTEN: &str = "hand-written";
-
 /// Header written above the TOML.
-const HEADER: &str = "# Written by `cargo xtask spec sync` or `cargo xtask spec pin`; do not edit by hand.\n# `cargo xtask spec check` compares output_sha256 with the vendored spec.\n\n";
+const HEADER: &str = "# Written by `cargo xtask spec sync`; do not edit by hand.\n# `cargo xtask spec check` compares output_sha256 with the vendored spec.\n\n";
 
 /// The lock file's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
-    /// Upstream URL or path, or [`HAND_WRITTEN`].
+    /// Upstream URL or path.
     pub source: String,
-    /// SHA-256 of the upstream bytes (absent for hand-written specs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upstream_sha256: Option<String>,
-    /// UTC date of the sync or pin (`YYYY-MM-DD`).
+    /// SHA-256 of the upstream bytes.
+    pub upstream_sha256: String,
+    /// UTC date of the sync (`YYYY-MM-DD`).
     pub date: String,
     /// Tags of the kept operations (`["*"]` for all).
     pub tags: Vec<String>,
@@ -36,9 +36,18 @@ pub struct Lock {
     pub output: String,
     /// SHA-256 of the vendored spec's bytes.
     pub output_sha256: String,
+    /// Tags that `spec/families.toml` does not list (their operations are in `unsorted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsorted_tags: Vec<String>,
+    /// Operations per family.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub families: BTreeMap<String, usize>,
     /// Fixups applied, with counts.
     #[serde(default, rename = "fixup", skip_serializing_if = "Vec::is_empty")]
     pub fixups: Vec<FixupCount>,
+    /// Overlay actions applied, with the number of nodes each changed.
+    #[serde(default, rename = "overlay_action", skip_serializing_if = "Vec::is_empty")]
+    pub overlay: Vec<AppliedAction>,
     /// Operations removed, with reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<RemovedOperation>,
@@ -94,12 +103,19 @@ mod tests {
     fn round_trips() {
         let lock = Lock {
             source: "https://example.test/spec.yml".into(),
-            upstream_sha256: Some("ab".into()),
+            upstream_sha256: "ab".into(),
             date: "2026-01-01".into(),
             tags: vec!["Rooms".into()],
             operation_count: 3,
             output: "telnyx.json".into(),
             output_sha256: "cd".into(),
+            unsorted_tags: vec!["New".into()],
+            families: BTreeMap::from([("video".to_owned(), 3)]),
+            overlay: vec![AppliedAction {
+                target: "$.paths".into(),
+                kind: "update".into(),
+                nodes: 1,
+            }],
             fixups: vec![FixupCount {
                 name: "type_arrays".into(),
                 count: 2,

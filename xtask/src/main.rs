@@ -1,11 +1,10 @@
 //! `cargo xtask`: project automation for this workspace.
 //!
 //! ```text
-//! cargo xtask spec sync  [--source URL|PATH] [--tags A,B,… | --all-tags] [--out PATH] [--force]
+//! cargo xtask spec sync  [--source URL|PATH] [--tags A,B,… | --all-tags] [--out PATH]
 //! cargo xtask spec check [--upstream URL|PATH] [--spec PATH]
-//! cargo xtask spec pin   [--spec PATH]
 //! cargo xtask spec diff  OLD NEW
-//! cargo xtask codegen    [--spec URL|PATH] [--out FILE]
+//! cargo xtask codegen    [--spec URL|PATH] [--families A,B,…] [--out FILE]
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a check fails or drift is found, 2 on usage errors.
@@ -14,7 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use xtask::commands::{self, CodegenOptions, Progress, SyncOptions};
+use xtask::commands::{
+    self, AdditionFiles, CheckOptions, CodegenOptions, ProjectFiles, Progress, SyncOptions,
+};
 use xtask::config::SyncConfig;
 use xtask::load::Source;
 use xtask::spec::TagSelection;
@@ -41,14 +42,14 @@ enum Command {
 /// `spec` subcommands.
 #[derive(Debug, Subcommand)]
 enum SpecCommand {
-    /// Convert upstream (OpenAPI 3.1) to 3.0, apply the fixups, keep the selected tags, write
-    /// the spec and its lock.
+    /// Convert upstream (OpenAPI 3.1) to 3.0, apply the fixups, strip upstream's prose, apply
+    /// spec/overlay.yaml, assign the families of spec/families.toml, check that the client
+    /// generates, then write the spec, its lock and the family blocks of Cargo.toml and
+    /// README.md.
     Sync(SyncArgs),
-    /// Check the vendored spec: OpenAPI 3.0, progenitor generates from it, the lock matches;
-    /// with --upstream, report structural drift from upstream.
+    /// Check the vendored spec: OpenAPI 3.0, the client generates, the lock and the family
+    /// blocks match; with --upstream, syncing upstream again gives the same document.
     Check(CheckArgs),
-    /// Record the vendored spec's hash in the lock after a deliberate hand edit.
-    Pin(PinArgs),
     /// Print an API changelog between two specs (OpenAPI 3.0 or 3.1, YAML or JSON).
     Diff(DiffArgs),
 }
@@ -67,16 +68,13 @@ struct SyncArgs {
         value_name = "A,B,…"
     )]
     tags: Option<Vec<String>>,
-    /// Keep every operation.
+    /// Keep every operation (the default unless spec/sync.toml lists `tags`).
     #[arg(long)]
     all_tags: bool,
     /// Where to write the spec; the lock (telnyx.lock) goes beside it (default: `output` in
-    /// spec/sync.toml).
+    /// spec/sync.toml, which also updates the family blocks of Cargo.toml and README.md).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Overwrite a spec that the lock records as hand-written.
-    #[arg(long)]
-    force: bool,
 }
 
 /// Arguments of `spec check`.
@@ -85,14 +83,6 @@ struct CheckArgs {
     /// Compare with this upstream spec (URL or path) and fail on structural drift.
     #[arg(long, value_name = "URL|PATH")]
     upstream: Option<String>,
-    /// The vendored spec (default: `output` in spec/sync.toml).
-    #[arg(long, value_name = "PATH")]
-    spec: Option<PathBuf>,
-}
-
-/// Arguments of `spec pin`.
-#[derive(Debug, Args)]
-struct PinArgs {
     /// The vendored spec (default: `output` in spec/sync.toml).
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
@@ -114,6 +104,9 @@ struct CodegenArgs {
     /// normalised (all tags) first.
     #[arg(long, value_name = "URL|PATH")]
     spec: Option<String>,
+    /// Generate only these families (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    families: Option<Vec<String>>,
     /// Where to write the client (default: target/xtask/telnyx_client.rs).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -152,18 +145,21 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
         Command::Spec(SpecCommand::Sync(args)) => {
             let config = SyncConfig::load(&config_path)?;
             let source = Source::parse(args.source.as_deref().unwrap_or(&config.source), &cwd);
-            let tags = if args.all_tags {
-                TagSelection::All
-            } else {
-                TagSelection::Only(args.tags.unwrap_or(config.tags))
+            let tags = match (args.all_tags, args.tags.or(config.tags.clone())) {
+                (false, Some(tags)) => TagSelection::Only(dedup(tags)),
+                _ => TagSelection::All,
             };
-            let out = args.out.map_or_else(|| root.join(&config.output), absolute);
+            let vendored = root.join(&config.output);
+            let out = args.out.map_or_else(|| vendored.clone(), absolute);
+            // Only the vendored spec's sync rewrites the family blocks of the project files.
+            let project = same_file(&out, &vendored).then(|| ProjectFiles::at(&root));
             let outcome = commands::sync(
                 &SyncOptions {
                     source,
                     tags,
                     out,
-                    force: args.force,
+                    additions: Some(addition_files(&config, &root)),
+                    project,
                 },
                 &mut progress,
             )?;
@@ -172,9 +168,17 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Spec(SpecCommand::Check(args)) => {
-            let spec_path = vendored_path(args.spec, &config_path, &root)?;
+            let config = SyncConfig::load(&config_path)?;
+            let vendored = root.join(&config.output);
+            let spec_path = args.spec.map_or_else(|| vendored.clone(), absolute);
+            let is_vendored = same_file(&spec_path, &vendored);
             let upstream = args.upstream.map(|u| Source::parse(&u, &cwd));
-            let outcome = commands::check(&spec_path, upstream.as_ref(), &mut progress)?;
+            let options = CheckOptions {
+                spec: spec_path.clone(),
+                additions: Some(addition_files(&config, &root)),
+                project: is_vendored.then(|| ProjectFiles::at(&root)),
+            };
+            let outcome = commands::check(&options, upstream.as_ref(), &mut progress)?;
             progress.step("done");
             print!(
                 "{}",
@@ -185,18 +189,6 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
-        }
-        Command::Spec(SpecCommand::Pin(args)) => {
-            let spec_path = vendored_path(args.spec, &config_path, &root)?;
-            let lock = commands::pin(&spec_path)?;
-            println!(
-                "pinned {}: {} operations, tags {}, sha256 {}",
-                spec_path.display(),
-                lock.operation_count,
-                lock.tags.join(", "),
-                lock.output_sha256
-            );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Spec(SpecCommand::Diff(args)) => {
             let changes = commands::diff(
@@ -212,9 +204,10 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Codegen(args) => {
+            let config = SyncConfig::load(&config_path)?;
             let spec = match args.spec {
                 Some(s) => Source::parse(&s, &cwd),
-                None => Source::Path(vendored_path(None, &config_path, &root)?),
+                None => Source::Path(root.join(&config.output)),
             };
             let out = args.out.map_or_else(
                 || root.join("target").join("xtask").join("telnyx_client.rs"),
@@ -224,6 +217,8 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 &CodegenOptions {
                     spec,
                     out: out.clone(),
+                    additions: Some(addition_files(&config, &root)),
+                    families: args.families.map(|f| f.into_iter().collect()),
                 },
                 &mut progress,
             )?;
@@ -234,14 +229,26 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
     }
 }
 
-/// The vendored spec path: the argument, or `output` from spec/sync.toml.
-fn vendored_path(
-    arg: Option<PathBuf>,
-    config_path: &std::path::Path,
-    root: &std::path::Path,
-) -> xtask::Result<PathBuf> {
-    match arg {
-        Some(path) => Ok(absolute(path)),
-        None => Ok(root.join(SyncConfig::load(config_path)?.output)),
+/// The overlay and families named by spec/sync.toml.
+fn addition_files(config: &SyncConfig, root: &std::path::Path) -> AdditionFiles {
+    AdditionFiles {
+        overlay: root.join(&config.overlay),
+        families: root.join(&config.families),
     }
+}
+
+/// Whether two paths name the same file (or would, once created).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// `tags` without repeats, in first-seen order.
+fn dedup(tags: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    tags.into_iter()
+        .filter(|tag| seen.insert(tag.clone()))
+        .collect()
 }

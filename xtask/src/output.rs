@@ -55,6 +55,7 @@ pub fn to_pretty_json(value: &Value) -> String {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
 /// synced, then renamed over `path`. Creates the directory when missing.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_non_regular(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => std::path::PathBuf::from("."),
@@ -71,6 +72,51 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     temp.persist(path)
         .map_err(|e| Error::io("cannot replace", path, e.error))?;
     Ok(())
+}
+
+/// Writes several files as one unit: every file goes to a temporary file beside it first, and
+/// only when all are written are they renamed into place, so a failure to write any of them
+/// (an unwritable directory, a full disk) leaves every target as it was.
+pub fn write_all_atomic(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        refuse_non_regular(path)?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => std::path::PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io("cannot create directory", &dir, e))?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(".xtask-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
+        temp.write_all(bytes)
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| Error::io("cannot write", temp.path().to_owned(), e))?;
+        staged.push((temp, path));
+    }
+    for (temp, path) in staged {
+        temp.persist(path)
+            .map_err(|e| Error::io("cannot replace", path.clone(), e.error))?;
+    }
+    Ok(())
+}
+
+/// Refuses to replace something that exists and is not a regular file (a device, a FIFO, a
+/// directory, a symbolic link).
+fn refuse_non_regular(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(Error::io(
+            "refusing to replace",
+            path,
+            std::io::Error::other(
+                "it exists and is not a regular file; remove it or choose another path",
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -1,59 +1,43 @@
 //! Reading the OpenAPI document and the facts this crate derives from it.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use openapiv3::{
-    Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind,
-    StatusCode, Type,
-};
+use openapiv3::{Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema};
 
 use crate::error::{CodegenError, OperationRef};
 
 /// Parses `json` into an [`OpenAPI`] document, reporting syntax errors by line and column and
-/// shape errors by JSON path.
-pub fn parse(json: &str, source_name: &str) -> Result<OpenAPI, CodegenError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let document: OpenAPI = match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(document) => document,
+/// shape errors by JSON path. With `families`, only those families' operations (and the
+/// components they reach) are kept.
+pub fn parse(
+    json: &str,
+    source_name: &str,
+    families: Option<&std::collections::BTreeSet<String>>,
+) -> Result<OpenAPI, CodegenError> {
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(|inner| CodegenError::Json {
+        source_name: source_name.to_owned(),
+        line: inner.line(),
+        column: inner.column(),
+        message: strip_position(&inner),
+    })?;
+    crate::select::select_families(&mut value, families);
+    from_value(&value, source_name)
+}
+
+/// Reads a JSON value as an [`OpenAPI`] document; a shape error names the JSON path.
+pub fn from_value(value: &serde_json::Value, source_name: &str) -> Result<OpenAPI, CodegenError> {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+        Ok(document) => Ok(document),
         Err(error) => {
             let json_path = error.path().to_string();
-            let inner = error.into_inner();
-            return Err(if inner.is_syntax() || inner.is_eof() {
-                CodegenError::Json {
-                    source_name: source_name.to_owned(),
-                    line: inner.line(),
-                    column: inner.column(),
-                    message: strip_position(&inner),
-                }
-            } else {
-                // serde loses the path inside flattened and untagged types (which openapiv3
-                // uses for paths and components); look again, one entry at a time.
-                // The position serde reports is then the end of the enclosing object, which
-                // misleads; the refined path is given alone.
-                let refined = serde_json::from_str::<serde_json::Value>(json)
-                    .ok()
-                    .and_then(|value| refine(&value));
-                match refined {
-                    Some((json_path, message)) => document_error(source_name, json_path, message),
-                    None => CodegenError::Document {
-                        source_name: source_name.to_owned(),
-                        json_path,
-                        line: inner.line(),
-                        column: inner.column(),
-                        message: strip_position(&inner),
-                    },
-                }
-            });
+            let message = error.into_inner().to_string();
+            // serde loses the path inside flattened and untagged types (which openapiv3 uses
+            // for paths and components); look again, one entry at a time.
+            Err(match refine(value) {
+                Some((json_path, message)) => document_error(source_name, json_path, message),
+                None => document_error(source_name, json_path, message),
+            })
         }
-    };
-    if let Err(error) = deserializer.end() {
-        return Err(CodegenError::Json {
-            source_name: source_name.to_owned(),
-            line: error.line(),
-            column: error.column(),
-            message: strip_position(&error),
-        });
     }
-    Ok(document)
 }
 
 /// Finds the first entry under `paths` or `components` that does not deserialize on its own,
@@ -229,9 +213,97 @@ pub struct OperationFacts {
     pub params: Vec<ParamFacts>,
     /// Description of the request body, if it has one.
     pub body_description: Option<String>,
-    /// Whether it is a page-numbered list operation: a `GET` with query parameters
-    /// `page[number]` and `page[size]` whose success body has a `data` array and a `meta`.
-    pub paginated: bool,
+    /// The paging query parameters of a `GET` list operation, when it has a known set.
+    pub paging: Option<PagingParams>,
+    /// The API family (`x-telnyx-family`; `unsorted` without it).
+    pub family: String,
+}
+
+/// A list operation's paging query parameters (wire names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingParams {
+    /// A 1-based page number and a page size.
+    Number {
+        /// The page number parameter, e.g. `page[number]`.
+        number: String,
+        /// The page size parameter, e.g. `page[size]`.
+        size: String,
+    },
+    /// TeXML: zero-based `Page`, `PageSize`, and the `PageToken` from `next_page_uri`.
+    Token {
+        /// `Page`.
+        page: String,
+        /// `PageSize`.
+        size: String,
+        /// `PageToken`.
+        token: String,
+    },
+    /// An opaque cursor from the response and a page size.
+    Cursor {
+        /// The cursor parameter, e.g. `page[after]`.
+        cursor: String,
+        /// The page size parameter, e.g. `page[limit]`.
+        size: String,
+    },
+}
+
+/// Page-number parameter pairs, in order of preference.
+const NUMBER_PAIRS: [(&str, &str); 6] = [
+    ("page[number]", "page[size]"),
+    ("page_number", "page_size"),
+    ("page", "per_page"),
+    ("page", "page_size"),
+    ("page", "recordsPerPage"),
+    ("page", "page[size]"),
+];
+
+/// Cursor parameter pairs, in order of preference.
+const CURSOR_PAIRS: [(&str, &str); 5] = [
+    ("page[after]", "page[limit]"),
+    ("page_cursor", "page_size"),
+    ("cursor", "limit"),
+    ("PageToken", "PageSize"),
+    ("PageToken", "page[size]"),
+];
+
+/// The paging style of an operation with these parameters.
+pub fn paging_params(http_method: &str, params: &[ParamFacts]) -> Option<PagingParams> {
+    if http_method != "GET" {
+        return None;
+    }
+    let has = |name: &str| {
+        params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && p.api_name == name)
+    };
+    for (number, size) in NUMBER_PAIRS {
+        if has(number) && has(size) {
+            return Some(PagingParams::Number {
+                number: number.to_owned(),
+                size: size.to_owned(),
+            });
+        }
+    }
+    if has("Page") && has("PageToken") {
+        for size in ["PageSize", "page[size]"] {
+            if has(size) {
+                return Some(PagingParams::Token {
+                    page: "Page".to_owned(),
+                    size: size.to_owned(),
+                    token: "PageToken".to_owned(),
+                });
+            }
+        }
+    }
+    for (cursor, size) in CURSOR_PAIRS {
+        if has(cursor) && has(size) {
+            return Some(PagingParams::Cursor {
+                cursor: cursor.to_owned(),
+                size: size.to_owned(),
+            });
+        }
+    }
+    None
 }
 
 impl OperationFacts {
@@ -364,7 +436,13 @@ pub fn operations(
                 }
             };
             check_response_refs(document, operation, source_name, &json_path)?;
-            let paginated = is_paginated(document, &http_method, operation, &params);
+            let paging = paging_params(&http_method, &params);
+            let family = operation
+                .extensions
+                .get(crate::select::FAMILY_EXTENSION)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(crate::select::UNSORTED)
+                .to_owned();
             out.push(OperationFacts {
                 id,
                 http_method,
@@ -373,7 +451,8 @@ pub fn operations(
                 auth: auth_of(document, operation),
                 params,
                 body_description,
-                paginated,
+                paging,
+                family,
             });
         }
     }
@@ -486,38 +565,6 @@ fn resolve_response<'a>(
     None
 }
 
-fn resolve_schema<'a>(
-    document: &'a OpenAPI,
-    schema: &'a ReferenceOr<Schema>,
-) -> Option<&'a Schema> {
-    let mut current = schema;
-    for _ in 0..16 {
-        match current {
-            ReferenceOr::Item(item) => return Some(item),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "schemas")?;
-                current = components(document)?.schemas.get(name)?;
-            }
-        }
-    }
-    None
-}
-
-fn resolve_boxed_schema<'a>(
-    document: &'a OpenAPI,
-    schema: &'a ReferenceOr<Box<Schema>>,
-) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => resolve_schema(
-            document,
-            components(document)?
-                .schemas
-                .get(component_name(reference, "schemas")?)?,
-        ),
-    }
-}
-
 fn param_facts(parameter: &Parameter) -> ParamFacts {
     let location = match parameter {
         Parameter::Path { .. } => ParamLocation::Path,
@@ -543,55 +590,6 @@ fn auth_of(document: &OpenAPI, operation: &Operation) -> Auth {
     }
 }
 
-/// A page-numbered list operation: a `GET` with query parameters `page[number]` and
-/// `page[size]` whose success body is an object with a `data` array and a `meta` property.
-pub fn is_paginated(
-    document: &OpenAPI,
-    http_method: &str,
-    operation: &Operation,
-    params: &[ParamFacts],
-) -> bool {
-    let has_query = |name: &str| {
-        params
-            .iter()
-            .any(|p| p.location == ParamLocation::Query && p.api_name == name)
-    };
-    if http_method != "GET" || !has_query("page[number]") || !has_query("page[size]") {
-        return false;
-    }
-    let success = operation
-        .responses
-        .responses
-        .iter()
-        .filter(|(code, _)| match code {
-            StatusCode::Code(code) => (200..300).contains(code),
-            StatusCode::Range(range) => *range == 2,
-        })
-        .map(|(_, response)| response)
-        .next();
-    let Some(response) = success.and_then(|r| resolve_response(document, r)) else {
-        return false;
-    };
-    let Some(schema) = response
-        .content
-        .iter()
-        .find(|(media, _)| media.starts_with("application/json"))
-        .and_then(|(_, media)| media.schema.as_ref())
-        .and_then(|schema| resolve_schema(document, schema))
-    else {
-        return false;
-    };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return false;
-    };
-    let data_is_array = object
-        .properties
-        .get("data")
-        .and_then(|data| resolve_boxed_schema(document, data))
-        .is_some_and(|data| matches!(data.schema_kind, SchemaKind::Type(Type::Array(_))));
-    data_is_array && object.properties.contains_key("meta")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,7 +609,7 @@ mod tests {
 
     #[test]
     fn json_syntax_error_has_line_and_column() {
-        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json").unwrap_err();
+        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json", None).unwrap_err();
         match err {
             CodegenError::Json {
                 line,
@@ -631,7 +629,7 @@ mod tests {
     fn shape_error_names_the_json_path() {
         let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
             "paths":{"/x":{"get":{"operationId":"X","responses":{"200":{"description":7}}}}}}"#;
-        let err = parse(json, "spec.json").unwrap_err();
+        let err = parse(json, "spec.json", None).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("paths./x.get.responses"),
@@ -643,7 +641,7 @@ mod tests {
     fn trailing_garbage_is_a_json_error() {
         let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}} x"#;
         assert!(matches!(
-            parse(json, "s").unwrap_err(),
+            parse(json, "s", None).unwrap_err(),
             CodegenError::Json { line: 1, .. }
         ));
     }

@@ -1,24 +1,45 @@
-//! Items this crate adds next to progenitor's output, derived from the document:
+//! Items this crate adds next to progenitor's output, derived from the document. The traits
+//! and types they implement or fill in are hand-written in the client crate (its
+//! `operation` and `pagination` modules); only impls and table entries are generated:
 //!
-//! * `operations`: a table of every operation (id, method, path, tag, authentication, whether
-//!   it pages), which the client's hooks use to decide whether to send the API key;
-//! * `list_operations`: a `ListOperation` trait implemented by the request builder of every
-//!   page-numbered list operation, so that hand-written pagination can be generic over them.
+//! * `operations`: the table of every generated operation (id, method, path, tag, family,
+//!   authentication, paging style), sorted by method name for a binary-search lookup;
+//! * `list_operations`: impls of the client's `pagination::ListOperation` for the request
+//!   builder of every list operation whose paging parameters and response shape are known.
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, Type, TypePath};
 
-use crate::document::{Auth, Case, OperationFacts, progenitor_ident};
+use crate::document::{Auth, Case, OperationFacts, PagingParams, progenitor_ident};
 
-/// The `operations` module: one `Operation` entry per operation, in document order.
-pub fn operation_table(operations: &[OperationFacts]) -> TokenStream {
-    let entries = operations.iter().map(|op| {
+/// Paging style names, as the client crate's `operation::PagingStyle` variants.
+fn style_name(paging: &PagingParams) -> &'static str {
+    match paging {
+        PagingParams::Number { .. } => "PageNumber",
+        PagingParams::Token { .. } => "PageToken",
+        PagingParams::Cursor { .. } => "Cursor",
+    }
+}
+
+/// The `operations` module: one entry per operation, sorted by method name. `paging` holds the
+/// operations (by id) whose builders implement `ListOperation`.
+pub fn operation_table(
+    operations: &[OperationFacts],
+    paging: &BTreeMap<String, &'static str>,
+    runtime: &syn::Path,
+) -> TokenStream {
+    let mut sorted: Vec<&OperationFacts> = operations.iter().collect();
+    sorted.sort_by_key(|op| op.method_name());
+    let entries = sorted.iter().map(|op| {
         let operation_id = &op.id;
         let method_name = op.method_name();
         let http_method = &op.http_method;
         let path = &op.path;
+        let family = &op.family;
         let tag = match &op.tag {
             Some(tag) => quote!(::std::option::Option::Some(#tag)),
             None => quote!(::std::option::Option::None),
@@ -28,61 +49,30 @@ pub fn operation_table(operations: &[OperationFacts]) -> TokenStream {
             Auth::Optional => quote!(Auth::Optional),
             Auth::None => quote!(Auth::None),
         };
-        let paginated = op.paginated;
-        quote! {
-            Operation {
-                operation_id: #operation_id,
-                method_name: #method_name,
-                http_method: #http_method,
-                path: #path,
-                tag: #tag,
-                auth: #auth,
-                paginated: #paginated,
+        let style = match paging.get(&op.id) {
+            Some(style) => {
+                let style = format_ident!("{}", style);
+                quote!(::std::option::Option::Some(PagingStyle::#style))
             }
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            Operation::new(#operation_id, #method_name, #http_method, #path, #tag, #family, #auth, #style)
         }
     });
     quote! {
-        /// What the OpenAPI document says about each operation: used by the client's hooks
-        /// (for example to leave the API key off operations whose `security` is `[]`).
+        /// What the OpenAPI document says about each generated operation: used by the client's
+        /// hooks (for example to leave the API key off operations whose `security` is `[]`).
         pub mod operations {
-            /// How an operation authenticates, from its effective `security` in the document.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum Auth {
-                /// The operation needs an API key.
-                Required,
-                /// An API key is sent when the client has one, but the operation works without.
-                Optional,
-                /// The operation's `security` is `[]`: it takes no API key, and none is sent.
-                None,
-            }
+            pub use #runtime::operation::{Auth, Operation, PagingStyle};
 
-            /// One operation of the OpenAPI document.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub struct Operation {
-                /// The document's `operationId`, for example `CreateRoom`.
-                pub operation_id: &'static str,
-                /// The generated method name, for example `create_room`; progenitor passes
-                /// this name to the client hooks as `OperationInfo::operation_id`.
-                pub method_name: &'static str,
-                /// The HTTP method, upper case.
-                pub http_method: &'static str,
-                /// The path template, for example `/rooms/{room_id}`.
-                pub path: &'static str,
-                /// The operation's first tag.
-                pub tag: ::std::option::Option<&'static str>,
-                /// Whether the operation takes an API key.
-                pub auth: Auth,
-                /// Whether it is a page-numbered list operation (`page[number]`, `page[size]`,
-                /// a `data` array and a `meta` object).
-                pub paginated: bool,
-            }
-
-            /// Every operation of the document, in document order.
+            /// Every generated operation, sorted by method name.
             pub const ALL: &[Operation] = &[#(#entries),*];
 
-            /// The operation whose generated method is `method_name` (e.g. `create_room`).
+            /// The operation whose generated method is `method_name` (e.g. `create_room`); a
+            /// binary search.
             pub fn by_method_name(method_name: &str) -> ::std::option::Option<&'static Operation> {
-                ALL.iter().find(|operation| operation.method_name == method_name)
+                #runtime::operation::find_by_method_name(ALL, method_name)
             }
 
             /// The operation whose `operationId` is `operation_id` (e.g. `CreateRoom`).
@@ -93,147 +83,167 @@ pub fn operation_table(operations: &[OperationFacts]) -> TokenStream {
     }
 }
 
-/// The `list_operations` module, or an error naming what could not be found in the generated
-/// code.
+/// What [`list_operations`] produced.
+pub struct ListImpls {
+    /// The `list_operations` module.
+    pub tokens: TokenStream,
+    /// The operations with an impl, by id, with their style name.
+    pub styles: BTreeMap<String, &'static str>,
+    /// List operations without an impl, with the reason (for `Generated::unpaged`).
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The `list_operations` module: a `ListOperation` impl for every list operation whose builder
+/// and response can be paged; the others are reported in [`ListImpls::skipped`].
 pub fn list_operations(
     items: &[Item],
     operations: &[OperationFacts],
-) -> Result<TokenStream, String> {
+    runtime: &syn::Path,
+) -> Result<ListImpls, String> {
     let types = module_items(items, "types").ok_or("no `types` module in the generated code")?;
     let builders =
         module_items(items, "builder").ok_or("no `builder` module in the generated code")?;
     let mut impls = Vec::new();
-    for op in operations.iter().filter(|op| op.paginated) {
-        impls.push(list_impl(op, types, builders)?);
+    let mut styles = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for op in operations {
+        let Some(paging) = &op.paging else { continue };
+        match list_impl(op, paging, types, builders, runtime) {
+            Ok(tokens) => {
+                impls.push(tokens);
+                styles.insert(op.id.clone(), style_name(paging));
+            }
+            Err(reason) => skipped.push((op.id.clone(), reason)),
+        }
     }
-    Ok(quote! {
-        /// Page-numbered list operations (query parameters `page[number]` and `page[size]`,
-        /// success body with a `data` array and a `meta` object).
+    let tokens = quote! {
+        /// `ListOperation` impls for the request builders of the list operations (see the
+        /// client crate's `pagination` module).
         pub mod list_operations {
             #[allow(unused_imports)]
             use super::{builder, types, Error, ResponseValue};
-
-            /// The request builder of a page-numbered list operation; implemented for the
-            /// builder of every such operation so that paging code can be generic over them.
-            pub trait ListOperation: ::std::clone::Clone + ::std::marker::Sized {
-                /// The type of one element of the response's `data` array.
-                type Item;
-                /// The type of the response's `meta` object.
-                type Meta;
-                /// The decoded body of a successful response.
-                type Response;
-                /// The decoded body of an error response.
-                type ErrorBody;
-                /// The document's `operationId`.
-                const OPERATION_ID: &'static str;
-
-                /// Sets `page[number]` (1-based) and `page[size]`. A zero is reported as an
-                /// invalid request when the request is sent.
-                fn set_page(self, number: u64, size: u64) -> Self;
-
-                /// Sends the request, like the builder's own `send`.
-                fn send_page(
-                    self,
-                ) -> impl ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ResponseValue<Self::Response>,
-                        Error<Self::ErrorBody>,
-                    >,
-                > + ::std::marker::Send;
-
-                /// Splits a response body into its items and its `meta` object.
-                fn into_parts(
-                    response: Self::Response,
-                ) -> (::std::vec::Vec<Self::Item>, ::std::option::Option<Self::Meta>);
-            }
+            pub use #runtime::pagination::ListOperation;
 
             #(#impls)*
         }
+    };
+    Ok(ListImpls {
+        tokens,
+        styles,
+        skipped,
+    })
+}
+
+/// The integer types a page number or size setter may take (`u64` converts with `TryInto`).
+const INTEGER_TYPES: [&str; 14] = [
+    "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "NonZeroU8",
+    "NonZeroU16", "NonZeroU32", "NonZeroU64",
+];
+
+/// The type a builder setter converts its argument into (`V: TryInto<T>` → `T`).
+fn setter_target(methods: &[&syn::ImplItemFn], name: &syn::Ident) -> Option<String> {
+    let method = methods.iter().find(|m| m.sig.ident == *name)?;
+    let where_clause = method.sig.generics.where_clause.as_ref()?;
+    where_clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let segment = bound.path.segments.last()?;
+            if segment.ident != "TryInto" {
+                return None;
+            }
+            let PathArguments::AngleBracketed(args) = &segment.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|arg| match arg {
+                GenericArgument::Type(ty) => last_ident(ty),
+                _ => None,
+            })
+        })
     })
 }
 
 fn list_impl(
     op: &OperationFacts,
+    paging: &PagingParams,
     types: &[Item],
     builders: &[Item],
+    runtime: &syn::Path,
 ) -> Result<TokenStream, String> {
     let builder_name = op.builder_name();
-    let context = |what: &str| format!("list operation `{}`: {what}", op.id);
-    let methods = builder_methods(builders, &builder_name).ok_or_else(|| {
-        context(&format!(
-            "no builder `{builder_name}` in the generated code"
-        ))
-    })?;
-    let page_number = format_ident!("{}", progenitor_ident("page[number]", Case::Snake));
-    let page_size = format_ident!("{}", progenitor_ident("page[size]", Case::Snake));
-    for setter in [&page_number, &page_size] {
-        if !methods.iter().any(|m| m.sig.ident == *setter) {
-            return Err(context(&format!("builder has no `{setter}` method")));
+    let methods = builder_methods(builders, &builder_name)
+        .ok_or_else(|| format!("no builder `{builder_name}` in the generated code"))?;
+    let setter = |api_name: &str, integer: bool| -> Result<syn::Ident, String> {
+        let ident = format_ident!("{}", progenitor_ident(api_name, Case::Snake));
+        let target = setter_target(&methods, &ident)
+            .ok_or_else(|| format!("builder has no setter `{ident}` for `{api_name}`"))?;
+        let fits = if integer {
+            INTEGER_TYPES.contains(&target.as_str())
+        } else {
+            target == "String"
+        };
+        if fits {
+            Ok(ident)
+        } else {
+            Err(format!("`{api_name}` takes a `{target}`"))
         }
-    }
+    };
+    let set_page = match paging {
+        PagingParams::Number { number, size } => {
+            let number = setter(number, true)?;
+            let size = setter(size, true)?;
+            quote!(self.#number(request.number).#size(request.size))
+        }
+        PagingParams::Token { page, size, token } => {
+            let page = setter(page, true)?;
+            let size = setter(size, true)?;
+            let token = setter(token, false)?;
+            quote! {
+                let builder = self.#size(request.size);
+                match &request.cursor {
+                    ::std::option::Option::Some(cursor) => builder
+                        .#page(request.number.saturating_sub(1))
+                        .#token(cursor.clone()),
+                    ::std::option::Option::None => builder,
+                }
+            }
+        }
+        PagingParams::Cursor { cursor, size } => {
+            let cursor = setter(cursor, false)?;
+            let size = setter(size, true)?;
+            quote! {
+                let builder = self.#size(request.size);
+                match &request.cursor {
+                    ::std::option::Option::Some(cursor) => builder.#cursor(cursor.clone()),
+                    ::std::option::Option::None => builder,
+                }
+            }
+        }
+    };
     let send = methods
         .iter()
         .find(|m| m.sig.ident == "send")
-        .ok_or_else(|| context("builder has no `send` method"))?;
-    let (response_ty, error_ty) =
-        send_types(send).ok_or_else(|| context("unexpected `send` signature"))?;
-    let response_name =
-        last_ident(&response_ty).ok_or_else(|| context("response is not a named type"))?;
-    let fields = struct_fields(types, &response_name)
-        .ok_or_else(|| context(&format!("no struct `{response_name}` in `types`")))?;
-    let data_ty = fields
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))
-        .map(|f| f.ty.clone())
-        .ok_or_else(|| context("response has no `data` field"))?;
-    let meta_ty = fields
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "meta"))
-        .map(|f| f.ty.clone())
-        .ok_or_else(|| context("response has no `meta` field"))?;
-
-    // `data` is `Vec<T>` or `Option<Vec<T>>`, where a `$ref` to a named array schema becomes a
-    // typify newtype `struct X(pub Vec<T>)` that we unwrap with `.0`.
-    let (optional, data_ty) = match generic_of(&data_ty, "Option") {
-        Some(inner) => (true, inner),
-        None => (false, data_ty),
-    };
-    let (item_ty, newtype) = match generic_of(&data_ty, "Vec") {
-        Some(item) => (item, false),
-        None => {
-            let item = last_ident(&data_ty)
-                .and_then(|name| newtype_vec_item(types, &name))
-                .ok_or_else(|| context("`data` is not a list"))?;
-            (item, true)
-        }
-    };
-    let data_expr = match (optional, newtype) {
-        (false, false) => quote!(response.data),
-        (false, true) => quote!(response.data.0),
-        (true, false) => quote!(response.data.unwrap_or_default()),
-        (true, true) => quote!(response.data.map(|data| data.0).unwrap_or_default()),
-    };
-    let (meta_inner, meta_expr) = match generic_of(&meta_ty, "Option") {
-        Some(inner) => (inner, quote!(response.meta)),
-        None => (
-            meta_ty.clone(),
-            quote!(::std::option::Option::Some(response.meta)),
-        ),
-    };
+        .ok_or("builder has no `send` method")?;
+    let (response_ty, error_ty) = send_types(send).ok_or("unexpected `send` signature")?;
+    let (item_ty, take_items) = items_of(&response_ty, types)?;
     let item_ty = qualify(item_ty, types);
-    let meta_inner = qualify(meta_inner, types);
     let builder_ident = format_ident!("{}", builder_name);
     let operation_id = &op.id;
+    let style = format_ident!("{}", style_name(paging));
     Ok(quote! {
         impl ListOperation for builder::#builder_ident<'_> {
             type Item = #item_ty;
-            type Meta = #meta_inner;
             type Response = #response_ty;
             type ErrorBody = #error_ty;
             const OPERATION_ID: &'static str = #operation_id;
+            const STYLE: #runtime::operation::PagingStyle = #runtime::operation::PagingStyle::#style;
 
-            fn set_page(self, number: u64, size: u64) -> Self {
-                self.#page_number(number).#page_size(size)
+            fn set_page(self, request: &#runtime::pagination::PageRequest) -> Self {
+                #set_page
             }
 
             fn send_page(
@@ -248,12 +258,75 @@ fn list_impl(
             }
 
             fn into_parts(
-                response: Self::Response,
-            ) -> (::std::vec::Vec<Self::Item>, ::std::option::Option<Self::Meta>) {
-                (#data_expr, #meta_expr)
+                #[allow(unused_mut)] mut response: Self::Response,
+            ) -> (::std::vec::Vec<Self::Item>, #runtime::pagination::PageMeta) {
+                let items = #take_items;
+                (items, #runtime::pagination::PageMeta::of(&response))
             }
         }
     })
+}
+
+/// Fields that hold a list response's items, in order of preference.
+const ITEM_FIELDS: [&str; 4] = ["data", "records", "log_messages", "items"];
+
+/// The item type of a list response and the expression that takes the items out of
+/// `response` (leaving the rest, the paging signals, to be read).
+fn items_of(response_ty: &Type, types: &[Item]) -> Result<(Type, TokenStream), String> {
+    let response_name = last_ident(response_ty).ok_or("the response is not a named type")?;
+    if let Some(item) = generic_of(response_ty, "Vec") {
+        return Ok((item, quote!(::std::mem::take(&mut response))));
+    }
+    if let Some(item) = newtype_vec_item(types, &response_name) {
+        return Ok((item, quote!(::std::mem::take(&mut response.0))));
+    }
+    let fields = struct_fields(types, &response_name)
+        .ok_or_else(|| format!("no struct `{response_name}` in `types`"))?;
+    let field_named = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+    };
+    let mut chosen = ITEM_FIELDS.iter().find_map(|name| field_named(name));
+    if chosen.is_none() {
+        // TeXML lists name the field after the resource (`calls`, `recordings`, …): the one
+        // field that is a list.
+        let lists: Vec<&syn::Field> = fields
+            .iter()
+            .filter(|f| list_item(&f.ty, types).is_some())
+            .collect();
+        if let [only] = lists.as_slice() {
+            chosen = Some(*only);
+        }
+    }
+    let field = chosen.ok_or("the response has no list of items")?;
+    let ident = field.ident.clone().ok_or("unnamed field")?;
+    let (optional, list_ty) = match generic_of(&field.ty, "Option") {
+        Some(inner) => (true, inner),
+        None => (false, field.ty.clone()),
+    };
+    let (item, newtype) = match generic_of(&list_ty, "Vec") {
+        Some(item) => (item, false),
+        None => {
+            let item = last_ident(&list_ty)
+                .and_then(|name| newtype_vec_item(types, &name))
+                .ok_or_else(|| format!("`{ident}` is not a list"))?;
+            (item, true)
+        }
+    };
+    let take = match (optional, newtype) {
+        (false, false) => quote!(::std::mem::take(&mut response.#ident)),
+        (false, true) => quote!(::std::mem::take(&mut response.#ident.0)),
+        (true, false) => quote!(response.#ident.take().unwrap_or_default()),
+        (true, true) => quote!(response.#ident.take().map(|items| items.0).unwrap_or_default()),
+    };
+    Ok((item, take))
+}
+
+/// The item type when `ty` is a list (`Vec<T>`, `Option<Vec<T>>` or a newtype of one).
+fn list_item(ty: &Type, types: &[Item]) -> Option<Type> {
+    let ty = generic_of(ty, "Option").unwrap_or_else(|| ty.clone());
+    generic_of(&ty, "Vec").or_else(|| newtype_vec_item(types, &last_ident(&ty)?))
 }
 
 /// Items of the top-level module `name`.

@@ -45,8 +45,10 @@ mod docs;
 mod document;
 mod enums;
 mod error;
+mod errors;
 mod extras;
 mod run;
+pub mod select;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
 pub use crate::error::{CodegenError, OperationRef};
@@ -62,6 +64,12 @@ pub struct Options {
     /// Rust path under which the mock code finds the client's `types` module. Default:
     /// `crate`, for mock code included in the same crate as the client.
     pub mock_crate_path: String,
+    /// Generate only the operations of these API families (`x-telnyx-family`; an operation
+    /// without it is in `unsorted`) and the components they reach. `None`: every operation.
+    pub families: Option<std::collections::BTreeSet<String>>,
+    /// Rust path of the crate that defines the runtime traits the generated impls plug into
+    /// (`Operation`, `ListOperation`, …). Default: `crate`.
+    pub runtime_path: String,
 }
 
 impl Default for Options {
@@ -70,6 +78,8 @@ impl Default for Options {
             mock: false,
             inner_type: "crate::ClientState".to_owned(),
             mock_crate_path: "crate".to_owned(),
+            families: None,
+            runtime_path: "crate".to_owned(),
         }
     }
 }
@@ -88,6 +98,9 @@ pub struct Generated {
     pub operations: Vec<OperationFacts>,
     /// Names of the string enums that were given an `Unrecognized` variant.
     pub forward_compatible_enums: Vec<String>,
+    /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
+    /// the reason.
+    pub unpaged: Vec<(String, String)>,
 }
 
 /// Reads `spec_json` (an OpenAPI 3.0 document named `source_name` in messages) and generates
@@ -102,7 +115,7 @@ pub fn generate(
         message,
     };
 
-    let document = document::parse(spec_json, source_name)?;
+    let document = document::parse(spec_json, source_name, options.families.as_ref())?;
     let operations = document::operations(&document, source_name)?;
     let inner_type: syn::Type = syn::parse_str(&options.inner_type)
         .map_err(|e| internal(format!("Options::inner_type is not a Rust type: {e}")))?;
@@ -122,12 +135,14 @@ pub fn generate(
         .ok_or_else(|| internal("no `types` module in progenitor's output".to_owned()))?;
     let forward_compatible_enums = enums::make_forward_compatible(types).map_err(internal)?;
     docs::hide_client_constructors(&mut file.items).map_err(internal)?;
-    let table = extras::parse_items(extras::operation_table(&operations)).map_err(internal)?;
-    let lists = extras::list_operations(&file.items, &operations)
-        .and_then(extras::parse_items)
+    let runtime: syn::Path = syn::parse_str(&options.runtime_path)
+        .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
+    errors::use_error_body(&mut file.items, &runtime);
+    let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
+    let table = extras::parse_items(extras::operation_table(&operations, &lists.styles, &runtime))
         .map_err(internal)?;
     file.items.extend(table);
-    file.items.extend(lists);
+    file.items.extend(extras::parse_items(lists.tokens).map_err(internal)?);
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
     let client = render(&file, source_name);
 
@@ -154,6 +169,7 @@ pub fn generate(
         mock,
         operations,
         forward_compatible_enums,
+        unpaged: lists.skipped,
     })
 }
 

@@ -1,13 +1,21 @@
 //! The normalisation pipeline: upstream OpenAPI 3.1 → a 3.0 document progenitor generates from.
 //!
-//! [`normalise`] checks references, selects tags, converts 3.1 to 3.0 ([`convert`]), applies
-//! the progenitor fixups ([`fixups`]), prunes unreferenced components ([`prune`]) and checks
-//! that the result is a valid OpenAPI 3.0 document. It returns the document and a [`Report`]
-//! with every fixup's count and every removed operation.
+//! [`normalise`] checks references, converts 3.1 to 3.0 ([`convert`]), applies the progenitor
+//! fixups ([`fixups`]), removes upstream's prose ([`prose`]), applies our overlay
+//! ([`overlay`]), assigns API families ([`families`]), selects tags, prunes unreferenced
+//! components ([`prune`]) and checks that the result is a valid OpenAPI 3.0 document. It
+//! returns the document and a [`Report`] with every fixup's count, every removed operation,
+//! every overlay action and the operations per family.
+//!
+//! Everything before the tag selection runs on the whole document, so a partial sync names
+//! types and operations exactly as the full one does.
 
 pub mod convert;
+pub mod families;
 pub mod fixups;
 pub mod names;
+pub mod overlay;
+pub mod prose;
 pub mod prune;
 
 use serde_json::Value;
@@ -40,6 +48,10 @@ pub struct Report {
     pub operations: usize,
     /// Components pruned because nothing referred to them any more.
     pub pruned_components: usize,
+    /// Overlay actions applied, in order.
+    pub overlay: Vec<overlay::AppliedAction>,
+    /// Operations per family, when families were assigned.
+    pub families: Option<families::Assignment>,
 }
 
 impl Report {
@@ -106,6 +118,16 @@ fn nullable_refs_work(work: &mut fixups::Work) -> usize {
     convert::nullable_refs(&mut work.doc)
 }
 
+/// Our additions to upstream: the overlay and the families (both optional, for tests and for
+/// documents that are not Telnyx's).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Additions<'a> {
+    /// The overlay and its file name (for messages).
+    pub overlay: Option<(&'a overlay::Overlay, &'a str)>,
+    /// The family assignment.
+    pub families: Option<&'a families::Families>,
+}
+
 /// The result of [`normalise`].
 #[derive(Debug, Clone)]
 pub struct Normalised {
@@ -127,6 +149,7 @@ pub fn normalise(
     mut doc: Value,
     origin: &str,
     tags: &TagSelection,
+    additions: &Additions<'_>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Normalised> {
     let mut report = Report {
@@ -155,9 +178,6 @@ pub fn normalise(
             )));
         }
     }
-    progress("selecting tags");
-    report.unselected_operations = prune::select_tags(&mut doc, tags);
-    report.pruned_components += prune::prune_components(&mut doc);
     progress("converting OpenAPI 3.1 to 3.0");
     for (name, fixup) in CONVERSIONS {
         let count = fixup(&mut doc);
@@ -180,6 +200,24 @@ pub fn normalise(
     }
     let mut doc = work.doc;
     report.removed = work.removed;
+    progress("removing upstream prose");
+    report.fixups.push(FixupCount {
+        name: "strip_prose".to_owned(),
+        count: prose::strip_prose(&mut doc),
+    });
+    if let Some((overlay, overlay_origin)) = additions.overlay {
+        progress("applying the overlay");
+        report.overlay = overlay.apply(&mut doc, overlay_origin)?;
+    }
+    if let Some(families) = additions.families {
+        report.families = Some(families.assign(&mut doc));
+    }
+    progress("selecting tags");
+    report.unselected_operations = prune::select_tags(&mut doc, tags);
+    if let (Some(families), true) = (additions.families, report.unselected_operations > 0) {
+        // Count what is kept, not what upstream has.
+        report.families = Some(families.assign(&mut doc));
+    }
     report.pruned_components += prune::prune_components(&mut doc);
     report.operations = crate::walk::operation_count(&doc);
     progress("validating the result");

@@ -1,0 +1,205 @@
+//! Choosing what to generate: the operations of the enabled API families, and only the
+//! components they reach.
+//!
+//! `spec sync` marks every operation with `x-telnyx-family`; an operation without the mark
+//! belongs to the family `unsorted`. Selection works on the JSON document before it is read as
+//! OpenAPI, so a crate that enables one family pays for parsing, generating and compiling that
+//! family only.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+/// The extension naming an operation's family.
+pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
+/// The family of an operation without [`FAMILY_EXTENSION`].
+pub const UNSORTED: &str = "unsorted";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Component sections whose unreached entries are dropped.
+const PRUNABLE: [&str; 8] = [
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+];
+
+/// The family of an operation object.
+pub fn family_of(operation: &Map<String, Value>) -> &str {
+    operation
+        .get(FAMILY_EXTENSION)
+        .and_then(Value::as_str)
+        .unwrap_or(UNSORTED)
+}
+
+/// Every family named in `doc`, with its number of operations.
+pub fn families(doc: &Value) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for_each_operation(doc, |_, _, op| {
+        *out.entry(family_of(op).to_owned()).or_insert(0) += 1;
+    });
+    out
+}
+
+fn for_each_operation(doc: &Value, mut f: impl FnMut(&str, &str, &Map<String, Value>)) {
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, op) in item {
+            if let (true, Value::Object(op)) = (METHODS.contains(&method.as_str()), op) {
+                f(path, method, op);
+            }
+        }
+    }
+}
+
+/// Keeps the operations for which `keep(path, method, operation)` holds, then drops the
+/// components nothing kept reaches. Returns the number of operations kept.
+pub fn retain_operations(
+    doc: &mut Value,
+    keep: &mut dyn FnMut(&str, &str, &Map<String, Value>) -> bool,
+) -> usize {
+    let mut kept = 0;
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            item.retain(|method, op| {
+                if !METHODS.contains(&method.as_str()) {
+                    return true;
+                }
+                let keep = op.as_object().is_some_and(|op| keep(path, method, op));
+                kept += usize::from(keep);
+                keep
+            });
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|item| item.keys().any(|k| METHODS.contains(&k.as_str())))
+        });
+    }
+    prune_components(doc);
+    kept
+}
+
+/// Keeps the operations of `families` (all when `None`).
+pub fn select_families(doc: &mut Value, families: Option<&BTreeSet<String>>) {
+    if let Some(families) = families {
+        retain_operations(doc, &mut |_, _, op| families.contains(family_of(op)));
+    }
+}
+
+/// Drops the components that nothing outside `components` reaches, transitively.
+pub fn prune_components(doc: &mut Value) {
+    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut queue: Vec<(String, String)> = Vec::new();
+    if let Value::Object(root) = &*doc {
+        for (key, value) in root {
+            if key != "components" {
+                collect_refs(value, &mut |section, name| {
+                    queue.push((section.to_owned(), name.to_owned()));
+                });
+            }
+        }
+    }
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    while let Some(entry) = queue.pop() {
+        if !reached.insert(entry.clone()) {
+            continue;
+        }
+        if let Some(target) = components.get(&entry.0).and_then(|s| s.get(&entry.1)) {
+            collect_refs(target, &mut |section, name| {
+                let next = (section.to_owned(), name.to_owned());
+                if !reached.contains(&next) {
+                    queue.push(next);
+                }
+            });
+        }
+    }
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        for section in PRUNABLE {
+            if let Some(Value::Object(entries)) = components.get_mut(section) {
+                entries.retain(|name, _| reached.contains(&(section.to_owned(), name.clone())));
+            }
+        }
+    }
+}
+
+/// Calls `f(section, name)` for every `$ref: "#/components/<section>/<name>"` in `value`.
+fn collect_refs(value: &Value, f: &mut dyn FnMut(&str, &str)) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(rest) = reference.strip_prefix("#/components/") {
+                    if let Some((section, name)) = rest.split_once('/') {
+                        let name = name.replace("~1", "/").replace("~0", "~");
+                        f(section, &name);
+                    }
+                }
+            }
+            for (key, child) in map {
+                // Data, not document structure.
+                if key != "default" && key != "enum" && key != "example" && key != "examples" {
+                    collect_refs(child, f);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, f)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_one_family_and_what_it_reaches() {
+        let mut doc = json!({
+            "paths": {
+                "/rooms": {"get": {"x-telnyx-family": "video", "responses": {"200": {
+                    "$ref": "#/components/responses/Rooms"}}}},
+                "/messages": {"post": {"x-telnyx-family": "messaging", "responses": {"200": {
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}}}}},
+                "/other": {"get": {"responses": {}}}
+            },
+            "components": {
+                "responses": {"Rooms": {"content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Room"}}}}},
+                "schemas": {
+                    "Room": {"properties": {"meta": {"$ref": "#/components/schemas/Meta"}}},
+                    "Meta": {"type": "object"},
+                    "Message": {"type": "object"}
+                }
+            }
+        });
+        assert_eq!(
+            families(&doc),
+            BTreeMap::from([
+                ("messaging".to_owned(), 1),
+                (UNSORTED.to_owned(), 1),
+                ("video".to_owned(), 1)
+            ])
+        );
+        select_families(&mut doc, Some(&BTreeSet::from(["video".to_owned()])));
+        assert_eq!(
+            doc["paths"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["/rooms"]
+        );
+        let schemas: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(schemas, ["Meta", "Room"]);
+    }
+}
