@@ -348,10 +348,23 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
                 ApiError::from_parts(status, &headers, &body).into()
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
-            P::UnexpectedResponse(response) => Error::UnexpectedResponse {
-                status: response.status(),
-                request_id: header_text(response.headers(), REQUEST_ID_HEADER),
-            },
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                // An error status the document does not list for the operation: its body was
+                // captured on the way in.
+                match response.extensions().get::<CapturedErrorBody>() {
+                    Some(CapturedErrorBody(body))
+                        if status.is_client_error() || status.is_server_error() =>
+                    {
+                        let body = serde_json::from_slice(body).unwrap_or(Value::Null);
+                        ApiError::from_parts(status, response.headers(), &body).into()
+                    }
+                    _ => Error::UnexpectedResponse {
+                        status,
+                        request_id: header_text(response.headers(), REQUEST_ID_HEADER),
+                    },
+                }
+            }
             P::Custom(message) => match parse_missing_api_key(&message) {
                 Some(operation) => Error::MissingApiKey { operation },
                 None => Error::Hook { message },
@@ -369,6 +382,11 @@ impl<E: Serialize> From<progenitor_client::Error<E>> for Error {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct ErrorBody(pub Value);
+
+/// The (already made decodable) body of a 4xx/5xx response, kept in the response's extensions
+/// for the conversion of an error status the operation does not document.
+#[derive(Debug, Clone)]
+pub(crate) struct CapturedErrorBody(pub(crate) Bytes);
 
 /// Text of the hook error for a missing API key. progenitor's hooks can only fail with
 /// `Error::Custom(String)`; [`parse_missing_api_key`] turns this text back into

@@ -135,7 +135,9 @@ impl PageMeta {
     /// A non-negative integer at one of `paths` (each a list of keys), the first found.
     fn count(&self, paths: &[&[&str]]) -> Option<u64> {
         paths.iter().find_map(|path| {
-            let value = path.iter().try_fold(&self.0, |value, key| value.get(*key))?;
+            let value = path
+                .iter()
+                .try_fold(&self.0, |value, key| value.get(*key))?;
             value
                 .as_u64()
                 .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
@@ -315,7 +317,10 @@ impl<L: ListOperation> Paginator<L> {
             seen: 0,
         };
         let state = if self.limit == Some(0) {
-            Walk { next: None, ..state }
+            Walk {
+                next: None,
+                ..state
+            }
         } else {
             state
         };
@@ -358,12 +363,7 @@ impl<L: ListOperation> Walk<L> {
             size = current.size,
             "fetching page"
         );
-        let response = self
-            .request
-            .clone()
-            .set_page(&current)
-            .send_page()
-            .await?;
+        let response = self.request.clone().set_page(&current).send_page().await?;
         let (mut items, meta) = L::into_parts(response.into_inner());
         let received = items.len() as u64;
         self.seen = self.seen.saturating_add(received);
@@ -427,7 +427,8 @@ mod tests {
 
     #[test]
     fn meta_signals_are_read_whatever_the_shape() {
-        let meta = PageMeta(json!({"meta": {"total_pages": 3, "page_number": 1, "total_results": 41}}));
+        let meta =
+            PageMeta(json!({"meta": {"total_pages": 3, "page_number": 1, "total_results": 41}}));
         assert_eq!(meta.total_pages(), Some(3));
         assert_eq!(meta.total_results(), Some(41));
         assert_eq!(meta.page_number(), Some(1));
@@ -443,7 +444,10 @@ mod tests {
             "next_page_uri": "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=ab%3D%3D"
         }));
         assert_eq!(meta.next_page_token().as_deref(), Some("ab=="));
-        assert_eq!(PageMeta(json!({"next_page_uri": null})).next_page_token(), None);
+        assert_eq!(
+            PageMeta(json!({"next_page_uri": null})).next_page_token(),
+            None
+        );
     }
 
     #[test]

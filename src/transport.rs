@@ -138,6 +138,23 @@ fn is_telnyx_error_shape(body: &[u8]) -> bool {
         || ["code", "title", "detail"].iter().any(|name| is_text(name))
 }
 
+/// Longest error body read; the rest is dropped (an error answer is a few hundred bytes, a
+/// proxy's HTML page a few kilobytes).
+const MAX_ERROR_BODY: usize = 256 * 1024;
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response's body.
+async fn read_error_body(mut response: Response) -> reqwest::Result<Bytes> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_ERROR_BODY - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
+}
+
 /// Leaves success responses alone; makes a 4xx/5xx body decodable (see the module
 /// documentation).
 async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
@@ -148,7 +165,7 @@ async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
     let version = response.version();
     let url = response.url().clone();
     let mut headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let body = read_error_body(response).await?;
     let body = if is_telnyx_error_shape(&body) {
         body
     } else {
@@ -159,10 +176,15 @@ async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
         let text = String::from_utf8_lossy(&body);
         Bytes::from(serde_json::json!({ "message": text }).to_string())
     };
+    // Kept for operations whose document lists no error body (or not this status): the
+    // conversion to `crate::Error` reads it from the response when progenitor hands over the
+    // bare response.
+    let captured = crate::error::CapturedErrorBody(body.clone());
     let mut builder = http::Response::builder()
         .status(status)
         .version(version)
-        .url(url);
+        .url(url)
+        .extension(captured.clone());
     if let Some(slot) = builder.headers_mut() {
         *slot = headers.clone();
     }
@@ -175,6 +197,7 @@ async fn decodable_error_body(response: Response) -> reqwest::Result<Response> {
             *rebuilt.status_mut() = status;
             *rebuilt.version_mut() = version;
             *rebuilt.headers_mut() = headers;
+            rebuilt.extensions_mut().insert(captured);
             Response::from(rebuilt)
         }
     })

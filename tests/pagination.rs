@@ -276,10 +276,11 @@ async fn empty_page_before_total_pages_stops() {
 }
 
 #[tokio::test]
-async fn missing_meta_means_a_single_page() {
+async fn without_totals_a_short_page_is_the_last() {
     let server = MockServer::start_async().await;
     let first = mock_page(&server, 1, 2, rooms_page(1..=2, 1, None)).await;
-    let second = mock_page(&server, 2, 2, rooms_page(3..=4, 2, None)).await;
+    let second = mock_page(&server, 2, 2, rooms_page(3..=3, 2, None)).await;
+    let third = mock_page(&server, 3, 2, rooms_page(4..=5, 3, None)).await;
     let pages: Vec<_> = client(&server)
         .list_rooms()
         .paginate()
@@ -287,12 +288,14 @@ async fn missing_meta_means_a_single_page() {
         .into_pages()
         .try_collect()
         .await
-        .expect("page fetched");
-    assert_eq!(pages.len(), 1);
+        .expect("pages fetched");
+    assert_eq!(pages.len(), 2);
     assert_eq!(pages[0].items.len(), 2);
+    assert_eq!(pages[1].items.len(), 1);
     assert_eq!(pages[0].total_pages(), None);
     first.assert_calls_async(1).await;
-    second.assert_calls_async(0).await;
+    second.assert_calls_async(1).await;
+    third.assert_calls_async(0).await;
 }
 
 #[tokio::test]

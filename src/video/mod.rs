@@ -8,4 +8,6 @@
 
 pub mod room_token;
 
-pub use room_token::{RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession};
+pub use room_token::{
+    RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
+};

@@ -248,7 +248,10 @@ fn project_updates(
         ),
     ] {
         let text = read_text(path)?;
-        out.push((path.clone(), replace_block(&text, begin, end, &block, path)?));
+        out.push((
+            path.clone(),
+            replace_block(&text, begin, end, &block, path)?,
+        ));
     }
     Ok(out)
 }
@@ -575,9 +578,14 @@ pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usiz
             spec::validate_openapi30(&loaded.doc, &loaded.origin)?.0
         }
         OpenApiVersion::V31 => {
-            normalised(&loaded, &TagSelection::All, options.additions.as_ref(), progress)?
-                .0
-                .text
+            normalised(
+                &loaded,
+                &TagSelection::All,
+                options.additions.as_ref(),
+                progress,
+            )?
+            .0
+            .text
         }
     };
     progress.step("generating the client with progenitor");

@@ -46,7 +46,11 @@ pub struct Lock {
     #[serde(default, rename = "fixup", skip_serializing_if = "Vec::is_empty")]
     pub fixups: Vec<FixupCount>,
     /// Overlay actions applied, with the number of nodes each changed.
-    #[serde(default, rename = "overlay_action", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "overlay_action",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub overlay: Vec<AppliedAction>,
     /// Operations removed, with reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

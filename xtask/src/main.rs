@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use xtask::commands::{
-    self, AdditionFiles, CheckOptions, CodegenOptions, ProjectFiles, Progress, SyncOptions,
+    self, AdditionFiles, CheckOptions, CodegenOptions, Progress, ProjectFiles, SyncOptions,
 };
 use xtask::config::SyncConfig;
 use xtask::load::Source;
@@ -75,6 +75,12 @@ struct SyncArgs {
     /// spec/sync.toml, which also updates the family blocks of Cargo.toml and README.md).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Our overlay (default: `overlay` in spec/sync.toml).
+    #[arg(long, value_name = "PATH")]
+    overlay: Option<PathBuf>,
+    /// The tag → family assignment (default: `families` in spec/sync.toml).
+    #[arg(long, value_name = "PATH")]
+    families: Option<PathBuf>,
 }
 
 /// Arguments of `spec check`.
@@ -86,6 +92,14 @@ struct CheckArgs {
     /// The vendored spec (default: `output` in spec/sync.toml).
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
+    /// Our overlay, for the re-sync of --upstream (default for the vendored spec: `overlay`
+    /// in spec/sync.toml).
+    #[arg(long, value_name = "PATH")]
+    overlay: Option<PathBuf>,
+    /// The family assignment to check (default for the vendored spec: `families` in
+    /// spec/sync.toml).
+    #[arg(long, value_name = "PATH")]
+    families: Option<PathBuf>,
 }
 
 /// Arguments of `spec diff`.
@@ -104,6 +118,13 @@ struct CodegenArgs {
     /// normalised (all tags) first.
     #[arg(long, value_name = "URL|PATH")]
     spec: Option<String>,
+    /// Our overlay, applied to a 3.1 document (default: `overlay` in spec/sync.toml).
+    #[arg(long, value_name = "PATH")]
+    overlay: Option<PathBuf>,
+    /// The tag → family assignment for a 3.1 document (default: `families` in
+    /// spec/sync.toml).
+    #[arg(long = "families-file", value_name = "PATH")]
+    families_file: Option<PathBuf>,
     /// Generate only these families (default: all).
     #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
     families: Option<Vec<String>>,
@@ -158,7 +179,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                     source,
                     tags,
                     out,
-                    additions: Some(addition_files(&config, &root)),
+                    additions: Some(addition_files(&config, &root, args.overlay, args.families)),
                     project,
                 },
                 &mut progress,
@@ -173,9 +194,11 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             let spec_path = args.spec.map_or_else(|| vendored.clone(), absolute);
             let is_vendored = same_file(&spec_path, &vendored);
             let upstream = args.upstream.map(|u| Source::parse(&u, &cwd));
+            let given = args.overlay.is_some() || args.families.is_some();
             let options = CheckOptions {
                 spec: spec_path.clone(),
-                additions: Some(addition_files(&config, &root)),
+                additions: (is_vendored || given)
+                    .then(|| addition_files(&config, &root, args.overlay, args.families)),
                 project: is_vendored.then(|| ProjectFiles::at(&root)),
             };
             let outcome = commands::check(&options, upstream.as_ref(), &mut progress)?;
@@ -217,7 +240,12 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 &CodegenOptions {
                     spec,
                     out: out.clone(),
-                    additions: Some(addition_files(&config, &root)),
+                    additions: Some(addition_files(
+                        &config,
+                        &root,
+                        args.overlay,
+                        args.families_file,
+                    )),
                     families: args.families.map(|f| f.into_iter().collect()),
                 },
                 &mut progress,
@@ -229,11 +257,16 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
     }
 }
 
-/// The overlay and families named by spec/sync.toml.
-fn addition_files(config: &SyncConfig, root: &std::path::Path) -> AdditionFiles {
+/// The overlay and families: the arguments, or those named by spec/sync.toml.
+fn addition_files(
+    config: &SyncConfig,
+    root: &std::path::Path,
+    overlay: Option<PathBuf>,
+    families: Option<PathBuf>,
+) -> AdditionFiles {
     AdditionFiles {
-        overlay: root.join(&config.overlay),
-        families: root.join(&config.families),
+        overlay: overlay.map_or_else(|| root.join(&config.overlay), absolute),
+        families: families.map_or_else(|| root.join(&config.families), absolute),
     }
 }
 

@@ -85,8 +85,7 @@ pub fn write_all_atomic(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
             Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
             _ => std::path::PathBuf::from("."),
         };
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::io("cannot create directory", &dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create directory", &dir, e))?;
         let mut temp = tempfile::Builder::new()
             .prefix(".xtask-")
             .suffix(".tmp")

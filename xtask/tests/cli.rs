@@ -16,6 +16,10 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-3.1.yaml")
 }
 
+/// The fixture's overlay and families (relative to the workspace root, where xtask runs).
+const OVERLAY: &str = "xtask/tests/fixtures/widgets-overlay.yaml";
+const FAMILIES: &str = "xtask/tests/fixtures/widgets-families.toml";
+
 /// Runs the xtask binary with `args`.
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -43,6 +47,10 @@ fn synced_dir() -> (tempfile::TempDir, PathBuf) {
         "--source",
         fixture().to_str().unwrap(),
         "--all-tags",
+        "--overlay",
+        OVERLAY,
+        "--families",
+        FAMILIES,
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -151,6 +159,10 @@ fn assert_sync_fails(source: &str, out: &Path, dir: &Path, expected: &[&str]) {
         "--source",
         source,
         "--all-tags",
+        "--overlay",
+        OVERLAY,
+        "--families",
+        FAMILIES,
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -261,13 +273,13 @@ fn unwritable_output_is_reported() {
         fixture().to_str().unwrap(),
         &out,
         dir.path(),
-        &["cannot replace", "as-dir.json"],
+        &["refusing to replace", "as-dir.json"],
     );
 }
 
 #[test]
-fn check_passes_then_catches_a_hand_edit_until_pinned() {
-    let (dir, out) = synced_dir();
+fn check_passes_then_catches_a_hand_edit() {
+    let (_dir, out) = synced_dir();
     let spec = out.to_str().unwrap();
     let ok = xtask(&["spec", "check", "--spec", spec]);
     assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
@@ -279,16 +291,11 @@ fn check_passes_then_catches_a_hand_edit_until_pinned() {
     let edited = xtask(&["spec", "check", "--spec", spec]);
     assert_eq!(edited.status.code(), Some(1));
     let text = stdout(&edited);
-    assert!(text.contains("changed since"), "{text}");
-    assert!(text.contains("run `cargo xtask spec pin`"), "{text}");
-
-    let pin = xtask(&["spec", "pin", "--spec", spec]);
-    assert!(pin.status.success(), "{}", stderr(&pin));
-    let lock = std::fs::read_to_string(dir.path().join("spec/telnyx.lock")).unwrap();
-    assert!(lock.contains("source = \"hand-written\""), "{lock}");
-    assert!(lock.contains("operation_count = 3"), "{lock}");
-    let ok = xtask(&["spec", "check", "--spec", spec]);
-    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert!(text.contains("is not what `spec sync` wrote"), "{text}");
+    assert!(
+        text.contains("put the change in spec/overlay.yaml"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -297,7 +304,7 @@ fn check_without_lock_says_how_to_fix() {
     std::fs::remove_file(dir.path().join("spec/telnyx.lock")).unwrap();
     let output = xtask(&["spec", "check", "--spec", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("telnyx.lock is missing: run `cargo xtask spec pin`"));
+    assert!(stdout(&output).contains("telnyx.lock is missing: run `cargo xtask spec sync`"));
 }
 
 #[test]
@@ -325,57 +332,35 @@ fn check_rejects_a_vendored_spec_progenitor_cannot_use() {
 }
 
 #[test]
-fn sync_will_not_overwrite_a_hand_written_spec_without_force() {
-    let (dir, out) = synced_dir();
-    let spec = out.to_str().unwrap();
-    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
-    let before = snapshot(dir.path());
-    let source = fixture();
-    let args = [
-        "spec",
-        "sync",
-        "--source",
-        source.to_str().unwrap(),
-        "--all-tags",
-        "--out",
-        spec,
-    ];
-    let refused = xtask(&args);
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        stderr(&refused).contains("hand-written"),
-        "{}",
-        stderr(&refused)
-    );
-    assert_eq!(snapshot(dir.path()), before);
-    let forced = xtask(&[&args[..], &["--force"]].concat());
-    assert!(forced.status.success(), "{}", stderr(&forced));
-}
-
-#[test]
-fn check_upstream_reports_structural_drift_only() {
+fn check_upstream_reports_structural_drift() {
     let (dir, out) = synced_dir();
     let spec = out.to_str().unwrap();
     let source = fixture();
     let upstream = source.to_str().unwrap();
-    let clean = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
-    assert!(clean.status.success(), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("no structural drift from upstream"));
+    let check = |spec: &str| {
+        xtask(&[
+            "spec",
+            "check",
+            "--spec",
+            spec,
+            "--upstream",
+            upstream,
+            "--overlay",
+            OVERLAY,
+            "--families",
+            FAMILIES,
+        ])
+    };
+    let clean = check(spec);
+    assert!(
+        clean.status.success(),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
 
-    // Prose, examples, error responses and security are not drift…
+    // A missing parameter, a changed property type and a missing operation are drift.
     let mut doc = read_json(&out);
-    doc["paths"]["/widgets"]["get"]["description"] = json!("Reworded.");
-    doc["paths"]["/widgets"]["get"]["security"] = json!([{"bearerAuth": []}]);
-    doc["paths"]["/widgets"]["post"]["responses"]
-        .as_object_mut()
-        .unwrap()
-        .remove("422");
-    write_json(&out, &doc);
-    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
-    let prose = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
-    assert!(prose.status.success(), "{}", stdout(&prose));
-
-    // …but a missing parameter, a changed property type and a missing operation are.
     let params = doc["paths"]["/widgets"]["get"]["parameters"]
         .as_array_mut()
         .unwrap();
@@ -389,8 +374,7 @@ fn check_upstream_reports_structural_drift_only() {
         .unwrap()
         .remove("/gadgets/{gadget_id}");
     write_json(&out, &doc);
-    assert!(xtask(&["spec", "pin", "--spec", spec]).status.success());
-    let drift = xtask(&["spec", "check", "--spec", spec, "--upstream", upstream]);
+    let drift = check(spec);
     assert_eq!(drift.status.code(), Some(1));
     let text = stdout(&drift);
     assert!(
@@ -456,6 +440,10 @@ fn codegen_writes_the_formatted_client() {
         "codegen",
         "--spec",
         fixture().to_str().unwrap(),
+        "--overlay",
+        OVERLAY,
+        "--families-file",
+        FAMILIES,
         "--out",
         out.to_str().unwrap(),
     ]);

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use xtask::commands::{self, Progress, SyncOptions};
+use xtask::commands::{self, AdditionFiles, CheckOptions, Progress, SyncOptions};
 use xtask::load::{self, Loaded, Source};
 use xtask::spec::TagSelection;
 
@@ -30,6 +30,10 @@ fn upstream() -> Option<&'static Loaded> {
     UPSTREAM
         .get_or_init(|| {
             let Some(path) = std::env::var_os("TELNYX_UPSTREAM_SPEC") else {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "CI is set but TELNYX_UPSTREAM_SPEC is not: point it at shared/upstream/telnyx/spec3.yml"
+                );
                 eprintln!("skipping: TELNYX_UPSTREAM_SPEC is not set (CI sets it to shared/upstream/telnyx/spec3.yml)");
                 return None;
             };
@@ -41,13 +45,23 @@ fn upstream() -> Option<&'static Loaded> {
         .as_ref()
 }
 
+/// The project's overlay and families.
+fn additions() -> AdditionFiles {
+    let root = xtask::workspace_root();
+    AdditionFiles {
+        overlay: root.join("spec/overlay.yaml"),
+        families: root.join("spec/families.toml"),
+    }
+}
+
 fn sync_into(dir: &Path, tags: TagSelection) -> commands::SyncOutcome {
     let loaded = upstream().expect("checked by caller");
     let options = SyncOptions {
         source: Source::Path(PathBuf::from(&loaded.origin)),
         tags,
         out: dir.join("telnyx.json"),
-        force: false,
+        additions: Some(additions()),
+        project: None,
     };
     commands::sync_loaded(loaded, &options, &mut Progress::new(true)).expect("sync")
 }
@@ -69,19 +83,21 @@ fn full_sync_generates_a_client_in_process() {
     );
     assert!(report.removed.iter().all(|r| !r.reason.is_empty()));
 
-    let text = std::fs::read_to_string(&outcome.out).unwrap();
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_str(&text).expect("openapiv3 parses the output");
-    let started = std::time::Instant::now();
-    let code =
-        xtask::codegen::generate_client(&spec).expect("progenitor generates the full client");
-    eprintln!(
-        "generated {} lines ({} bytes) in {:.2?}",
-        code.lines().count(),
-        code.len(),
-        started.elapsed()
+    // The sync generated the client (every family) before writing.
+    assert!(
+        outcome.generated_lines > 100_000,
+        "{}",
+        outcome.generated_lines
     );
-    assert!(code.contains("pub trait ClientCallCommandsExt"));
+    let families = outcome.report.families.as_ref().expect("families assigned");
+    for family in ["video", "messaging", "call-control", "numbers"] {
+        assert!(families.operations[family] > 0, "{family}");
+    }
+    assert!(
+        families.unsorted_tags.is_empty() || loaded.sha256 != PINNED_UPSTREAM,
+        "spec/families.toml misses tags of the pinned upstream: {:?}",
+        families.unsorted_tags
+    );
 
     if loaded.sha256 == PINNED_UPSTREAM {
         assert_eq!(report.source_operations, 1156);
@@ -133,36 +149,24 @@ fn full_sync_generates_a_client_in_process() {
 }
 
 #[test]
-fn video_tags_show_no_drift_from_the_vendored_spec() {
+fn the_vendored_spec_is_what_sync_writes_from_the_pinned_upstream() {
     let Some(loaded) = upstream() else { return };
-    let vendored = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/telnyx.json");
-    if !vendored.exists() {
-        eprintln!("skipping: {} does not exist yet", vendored.display());
+    if loaded.sha256 != PINNED_UPSTREAM {
+        eprintln!("skipping: upstream is not the pinned copy");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let tags = TagSelection::Only(VIDEO_TAGS.iter().map(|t| (*t).to_owned()).collect());
-    let outcome = sync_into(dir.path(), tags);
-    assert_eq!(outcome.report.removed, []);
-    // The synced Video subset itself generates.
-    let text = std::fs::read_to_string(&outcome.out).unwrap();
-    let spec: openapiv3::OpenAPI = serde_json::from_str(&text).unwrap();
-    let code = xtask::codegen::generate_client(&spec).expect("Video client generates");
-    eprintln!(
-        "Video (synced): {} operations, {} generated lines",
-        outcome.report.operations,
-        code.lines().count()
-    );
-
-    let (_, doc, _) = commands::read_vendored(&vendored).expect("vendored spec is OpenAPI 3.0");
-    let (drift, notes) = commands::drift(&doc, loaded).expect("drift check runs");
-    if !notes.is_empty() {
-        eprintln!("notes:\n{}", xtask::model::render(&notes));
-    }
+    let root = xtask::workspace_root();
+    let options = CheckOptions {
+        spec: root.join("spec/telnyx.json"),
+        additions: Some(additions()),
+        project: Some(commands::ProjectFiles::at(&root)),
+    };
+    let outcome = commands::check_loaded(&options, Some(loaded), &mut Progress::new(true))
+        .expect("check runs");
     assert!(
-        drift.is_empty(),
-        "structural drift of spec/telnyx.json from upstream (upstream → vendored):\n{}",
-        xtask::model::render(&drift)
+        outcome.passed(),
+        "{}",
+        commands::check_summary(&options.spec, &outcome, true)
     );
 }
 
@@ -182,7 +186,12 @@ fn video_sync_is_deterministic_and_check_accepts_it() {
     );
     assert_eq!(first.lock.output_sha256, second.lock.output_sha256);
     // `spec check` accepts sync output: OpenAPI 3.0, generates, hash matches, no drift.
-    let outcome = commands::check_loaded(&first.out, upstream(), &mut Progress::new(true)).unwrap();
+    let options = CheckOptions {
+        spec: first.out.clone(),
+        additions: Some(additions()),
+        project: None,
+    };
+    let outcome = commands::check_loaded(&options, upstream(), &mut Progress::new(true)).unwrap();
     assert!(
         outcome.passed(),
         "{}",

@@ -13,12 +13,13 @@ pub fn parse(
     source_name: &str,
     families: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<OpenAPI, CodegenError> {
-    let mut value: serde_json::Value = serde_json::from_str(json).map_err(|inner| CodegenError::Json {
-        source_name: source_name.to_owned(),
-        line: inner.line(),
-        column: inner.column(),
-        message: strip_position(&inner),
-    })?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(json).map_err(|inner| CodegenError::Json {
+            source_name: source_name.to_owned(),
+            line: inner.line(),
+            column: inner.column(),
+            message: strip_position(&inner),
+        })?;
     crate::select::select_families(&mut value, families);
     from_value(&value, source_name)
 }

@@ -136,8 +136,20 @@ pub fn list_operations(
 
 /// The integer types a page number or size setter may take (`u64` converts with `TryInto`).
 const INTEGER_TYPES: [&str; 14] = [
-    "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "NonZeroU8",
-    "NonZeroU16", "NonZeroU32", "NonZeroU64",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "usize",
+    "NonZeroU8",
+    "NonZeroU16",
+    "NonZeroU32",
+    "NonZeroU64",
 ];
 
 /// The type a builder setter converts its argument into (`V: TryInto<T>` → `T`).

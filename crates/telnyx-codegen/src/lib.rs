@@ -139,10 +139,15 @@ pub fn generate(
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     errors::use_error_body(&mut file.items, &runtime);
     let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
-    let table = extras::parse_items(extras::operation_table(&operations, &lists.styles, &runtime))
-        .map_err(internal)?;
+    let table = extras::parse_items(extras::operation_table(
+        &operations,
+        &lists.styles,
+        &runtime,
+    ))
+    .map_err(internal)?;
     file.items.extend(table);
-    file.items.extend(extras::parse_items(lists.tokens).map_err(internal)?);
+    file.items
+        .extend(extras::parse_items(lists.tokens).map_err(internal)?);
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
     let client = render(&file, source_name);
 

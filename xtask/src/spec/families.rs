@@ -170,8 +170,7 @@ impl Families {
 }
 
 /// First line of the generated features block in `Cargo.toml`.
-pub const FEATURES_BEGIN: &str =
-    "# --- API families: written by `cargo xtask spec sync` from spec/families.toml; do not edit ---";
+pub const FEATURES_BEGIN: &str = "# --- API families: written by `cargo xtask spec sync` from spec/families.toml; do not edit ---";
 /// Last line of the generated features block in `Cargo.toml`.
 pub const FEATURES_END: &str = "# --- end of API families ---";
 /// First line of the generated family table in `README.md`.
@@ -196,12 +195,10 @@ pub fn features_block(families: &Families, assignment: &Assignment) -> String {
     }
     out.push_str("]\n");
     for name in &names {
-        let title = families
-            .families
-            .get(*name)
-            .map_or("Operations whose tag spec/families.toml does not list", |f| {
-                f.title.as_str()
-            });
+        let title = families.families.get(*name).map_or(
+            "Operations whose tag spec/families.toml does not list",
+            |f| f.title.as_str(),
+        );
         let count = assignment.operations.get(*name).copied().unwrap_or(0);
         out.push_str(&format!("# {title} ({count} operations).\n{name} = []\n"));
     }
@@ -241,7 +238,13 @@ pub fn readme_table(families: &Families, assignment: &Assignment) -> String {
 
 /// `text` with the lines from `begin` to `end` (inclusive) replaced by `block`; an error when
 /// the markers are missing or out of order.
-pub fn replace_block(text: &str, begin: &str, end: &str, block: &str, file: &Path) -> Result<String> {
+pub fn replace_block(
+    text: &str,
+    begin: &str,
+    end: &str,
+    block: &str,
+    file: &Path,
+) -> Result<String> {
     let missing = || Error::Config {
         path: file.to_owned(),
         message: format!(
@@ -278,7 +281,10 @@ mod tests {
         }});
         let assignment = families.assign(&mut doc);
         assert_eq!(doc["paths"]["/rooms"]["post"][FAMILY_EXTENSION], "video");
-        assert_eq!(doc["paths"]["/invoices"]["get"][FAMILY_EXTENSION], "billing");
+        assert_eq!(
+            doc["paths"]["/invoices"]["get"][FAMILY_EXTENSION],
+            "billing"
+        );
         assert_eq!(doc["paths"]["/new"]["get"][FAMILY_EXTENSION], UNSORTED);
         assert_eq!(assignment.operations["video"], 2);
         assert_eq!(
@@ -289,7 +295,10 @@ mod tests {
         assert!(block.contains("full = [\n    \"billing\",\n    \"video\",\n    \"unsorted\",\n]"));
         assert!(block.contains("# Video rooms (2 operations).\nvideo = []"));
         let table = readme_table(&families, &assignment);
-        assert!(table.contains("| `video` | Video rooms | 2 | Rooms |"), "{table}");
+        assert!(
+            table.contains("| `video` | Video rooms | 2 | Rooms |"),
+            "{table}"
+        );
     }
 
     #[test]
@@ -303,7 +312,9 @@ mod tests {
             ),
             ("[a]\ntitle = \"a\"\ntags = []\nbogus = 1\n", "bogus"),
         ] {
-            let err = Families::parse(text, Path::new("f.toml")).unwrap_err().to_string();
+            let err = Families::parse(text, Path::new("f.toml"))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(needle), "{needle}: {err}");
         }
     }
@@ -311,7 +322,8 @@ mod tests {
     #[test]
     fn replaces_marked_blocks() {
         let text = format!("a\n{FEATURES_BEGIN}\nold\n{FEATURES_END}\nb\n");
-        let new = replace_block(&text, FEATURES_BEGIN, FEATURES_END, "NEW", Path::new("C")).unwrap();
+        let new =
+            replace_block(&text, FEATURES_BEGIN, FEATURES_END, "NEW", Path::new("C")).unwrap();
         assert_eq!(new, "a\nNEW\nb\n");
         assert!(replace_block("x", FEATURES_BEGIN, FEATURES_END, "N", Path::new("C")).is_err());
     }

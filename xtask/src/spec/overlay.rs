@@ -87,7 +87,8 @@ impl Overlay {
             path: path.to_owned(),
             message,
         };
-        let overlay: Overlay = serde_yaml_ng::from_slice(bytes).map_err(|e| config(e.to_string()))?;
+        let overlay: Overlay =
+            serde_yaml_ng::from_slice(bytes).map_err(|e| config(e.to_string()))?;
         if !overlay.overlay.starts_with("1.0") {
             return Err(config(format!(
                 "`overlay: {}` is not supported; this tool applies Overlay 1.0 documents",
@@ -276,7 +277,9 @@ actions:
             "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/gone']\n    description: fixes gone\n    remove: true\n",
         )
         .unwrap();
-        let err = o.apply(&mut json!({"paths": {}}), "overlay.yaml").unwrap_err();
+        let err = o
+            .apply(&mut json!({"paths": {}}), "overlay.yaml")
+            .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("action 1"), "{text}");
         assert!(text.contains("$.paths['/gone']"), "{text}");
@@ -286,7 +289,10 @@ actions:
     #[test]
     fn malformed_actions_are_refused() {
         for (yaml, needle) in [
-            ("overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []\n", "not supported"),
+            (
+                "overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []\n",
+                "not supported",
+            ),
             (
                 "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - {target: $.a, description: d}\n",
                 "neither",
