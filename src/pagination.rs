@@ -402,7 +402,7 @@ fn next_page<L: ListOperation>(
                 // No totals: a full page suggests there may be more.
                 (None, None) => received >= current.size,
             };
-            return more.then(|| PageRequest {
+            return more.then_some(PageRequest {
                 number,
                 size: current.size,
                 cursor: None,

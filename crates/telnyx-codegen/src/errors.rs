@@ -28,10 +28,10 @@ pub fn use_error_body(items: &mut [Item], runtime: &syn::Path) {
                 let syn::ImplItem::Fn(method) = member else {
                     continue;
                 };
-                if method.sig.ident == "send" {
-                    if let syn::ReturnType::Type(_, output) = &mut method.sig.output {
-                        Rewrite(&replacement).visit_type_mut(output);
-                    }
+                if method.sig.ident == "send"
+                    && let syn::ReturnType::Type(_, output) = &mut method.sig.output
+                {
+                    Rewrite(&replacement).visit_type_mut(output);
                 }
             }
         }

@@ -62,12 +62,12 @@ fn for_each_operation(doc: &Value, mut f: impl FnMut(&str, &str, &Map<String, Va
     }
 }
 
+/// Decides whether an operation is kept: `(path, method, operation)`.
+pub type KeepOperation<'a> = dyn FnMut(&str, &str, &Map<String, Value>) -> bool + 'a;
+
 /// Keeps the operations for which `keep(path, method, operation)` holds, then drops the
 /// components nothing kept reaches. Returns the number of operations kept.
-pub fn retain_operations(
-    doc: &mut Value,
-    keep: &mut dyn FnMut(&str, &str, &Map<String, Value>) -> bool,
-) -> usize {
+pub fn retain_operations(doc: &mut Value, keep: &mut KeepOperation<'_>) -> usize {
     let mut kept = 0;
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
@@ -137,13 +137,12 @@ pub fn prune_components(doc: &mut Value) {
 fn collect_refs(value: &Value, f: &mut dyn FnMut(&str, &str)) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(rest) = reference.strip_prefix("#/components/") {
-                    if let Some((section, name)) = rest.split_once('/') {
-                        let name = name.replace("~1", "/").replace("~0", "~");
-                        f(section, &name);
-                    }
-                }
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(rest) = reference.strip_prefix("#/components/")
+                && let Some((section, name)) = rest.split_once('/')
+            {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                f(section, &name);
             }
             for (key, child) in map {
                 // Data, not document structure.

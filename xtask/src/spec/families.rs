@@ -103,13 +103,13 @@ impl Families {
                     )));
                 }
             }
-            if family.untagged {
-                if let Some(other) = untagged.replace(name.clone()) {
-                    return Err(config(format!(
-                        "both `{other}` and `{name}` say `untagged = true`; only one family can \
-                         take the untagged operations"
-                    )));
-                }
+            if family.untagged
+                && let Some(other) = untagged.replace(name.clone())
+            {
+                return Err(config(format!(
+                    "both `{other}` and `{name}` say `untagged = true`; only one family can \
+                     take the untagged operations"
+                )));
             }
         }
         Ok(Self {

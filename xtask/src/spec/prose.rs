@@ -53,12 +53,10 @@ const DATA_KEYS: [&str; 4] = ["default", "enum", "const", "security"];
 /// were removed.
 pub fn strip_prose(doc: &mut Value) -> usize {
     let mut count = 0;
-    if let Some(root) = doc.as_object_mut() {
-        if let Some(Value::Object(info)) = root.get_mut("info") {
-            let before = info.len();
-            info.retain(|key, _| key == "title" || key == "version");
-            count += before - info.len();
-        }
+    if let Some(Value::Object(info)) = doc.get_mut("info") {
+        let before = info.len();
+        info.retain(|key, _| key == "title" || key == "version");
+        count += before - info.len();
     }
     strip_object_value(doc, false, &mut count);
     count
