@@ -175,8 +175,17 @@ async fn tokens_and_listing(client: &Client, room_id: Uuid) -> Result<(), BoxErr
 /// A token's first characters, length and expiry; never the whole token.
 fn describe(token: &RoomToken) -> String {
     let prefix: String = token.secret().chars().take(6).collect();
+    let note = match token.past_server_expiry() {
+        // A mock serving the API description answers with its static example.
+        Some(past) => format!(
+            " (the answer said it expired at {}, already past on arrival: a static example \
+             from a mock, or a clock far off; using the requested lifetime)",
+            time(past)
+        ),
+        None => String::new(),
+    };
     format!(
-        "{prefix}… ({} characters), valid until {}",
+        "{prefix}… ({} characters), valid until {}{note}",
         token.secret().chars().count(),
         time(token.expires_at())
     )

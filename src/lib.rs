@@ -133,7 +133,9 @@ pub use crate::video::room_token;
 /// (progenitor already marks its `types` and `builder` modules `#[allow(clippy::all)]`.)
 // Descriptions copied from the OpenAPI document into doc comments are prose, not rustdoc
 // markup: they may contain bare URLs, `<placeholders>` and brackets such as page[number].
+// progenitor matches a `4XX` range before the specific codes some operations also list.
 #[allow(
+    unreachable_patterns,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
@@ -147,7 +149,7 @@ pub use crate::client::{
     API_KEY_ENV, BASE_URL_ENV, ClientBuilder, ClientState, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEADER};
+pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, ErrorPayload, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};

@@ -77,7 +77,7 @@ pub trait ListOperation: Clone + Sized {
     /// The decoded body of a successful response.
     type Response: Serialize;
     /// The decoded body of an error response.
-    type ErrorBody: Serialize;
+    type ErrorBody: crate::error::ErrorPayload;
     /// The document's `operationId`.
     const OPERATION_ID: &'static str;
     /// How the operation pages.
@@ -424,6 +424,169 @@ fn next_page<L: ListOperation>(
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::sync::{Arc, Mutex};
+
+    /// A list operation of style `S` served from canned pages: each request records the
+    /// `PageRequest` it was sent with and gets the next page (`items`, the rest of the body).
+    #[derive(Clone)]
+    struct Fake<const S: u8> {
+        pages: Arc<Mutex<Vec<(Vec<u32>, Value)>>>,
+        sent: Arc<Mutex<Vec<PageRequest>>>,
+        request: Option<PageRequest>,
+    }
+
+    const NUMBER: u8 = 0;
+    const CURSOR: u8 = 1;
+    const TOKEN: u8 = 2;
+
+    impl<const S: u8> Fake<S> {
+        fn new(pages: Vec<(Vec<u32>, Value)>) -> Self {
+            Self {
+                pages: Arc::new(Mutex::new(pages.into_iter().rev().collect())),
+                sent: Arc::default(),
+                request: None,
+            }
+        }
+
+        fn sent(&self) -> Vec<PageRequest> {
+            self.sent.lock().unwrap().clone()
+        }
+    }
+
+    impl<const S: u8> ListOperation for Fake<S> {
+        type Item = u32;
+        type Response = (Vec<u32>, Value);
+        type ErrorBody = crate::ErrorBody;
+        const OPERATION_ID: &'static str = "Fake";
+        const STYLE: PagingStyle = match S {
+            NUMBER => PagingStyle::PageNumber,
+            CURSOR => PagingStyle::Cursor,
+            _ => PagingStyle::PageToken,
+        };
+
+        fn set_page(mut self, request: &PageRequest) -> Self {
+            self.request = Some(request.clone());
+            self
+        }
+
+        fn send_page(
+            self,
+        ) -> impl Future<
+            Output = Result<
+                ResponseValue<Self::Response>,
+                progenitor_client::Error<Self::ErrorBody>,
+            >,
+        > + Send {
+            let request = self.request.clone().expect("set_page before send_page");
+            self.sent.lock().unwrap().push(request);
+            let page = self
+                .pages
+                .lock()
+                .unwrap()
+                .pop()
+                .expect("no more pages were expected");
+            std::future::ready(Ok(ResponseValue::new(
+                page,
+                reqwest::StatusCode::OK,
+                reqwest::header::HeaderMap::new(),
+            )))
+        }
+
+        fn into_parts(response: Self::Response) -> (Vec<u32>, PageMeta) {
+            (response.0, PageMeta(response.1))
+        }
+    }
+
+    fn run<L: ListOperation<Item = u32>>(paginator: Paginator<L>) -> Vec<u32> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(paginator.collect()).unwrap()
+    }
+
+    #[test]
+    fn page_number_style_follows_total_pages_and_stops_on_an_empty_page() {
+        let fake = Fake::<NUMBER>::new(vec![
+            (vec![1, 2], json!({"meta": {"total_pages": 3}})),
+            (vec![3, 4], json!({"meta": {"total_pages": 3}})),
+            (vec![5], json!({"meta": {"total_pages": 3}})),
+        ]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3, 4, 5]);
+        let numbers: Vec<u64> = fake.sent().iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+        // The meta claims more pages than there are: the empty page ends it.
+        let fake = Fake::<NUMBER>::new(vec![
+            (vec![1, 2], json!({"meta": {"total_pages": 9}})),
+            (vec![], json!({"meta": {"total_pages": 9}})),
+        ]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2]);
+        assert_eq!(fake.sent().len(), 2);
+    }
+
+    #[test]
+    fn page_number_style_without_pages_uses_the_record_count() {
+        // 10DLC style: `totalRecords` instead of `meta.total_pages`.
+        let fake = Fake::<NUMBER>::new(vec![
+            (vec![1, 2], json!({"page": 1, "totalRecords": 3})),
+            (vec![3], json!({"page": 2, "totalRecords": 3})),
+        ]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3]);
+        assert_eq!(fake.sent().len(), 2);
+    }
+
+    #[test]
+    fn cursor_style_follows_the_next_cursor_until_there_is_none() {
+        let fake = Fake::<CURSOR>::new(vec![
+            (vec![1, 2], json!({"meta": {"cursors": {"after": "c2"}}})),
+            (vec![3, 4], json!({"meta": {"cursors": {"after": "c3"}}})),
+            (vec![5], json!({"meta": {"cursors": {}}})),
+        ]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3, 4, 5]);
+        let cursors: Vec<Option<String>> = fake.sent().into_iter().map(|r| r.cursor).collect();
+        assert_eq!(cursors, [None, Some("c2".into()), Some("c3".into())]);
+        assert!(fake.sent().iter().all(|r| r.size == 2));
+    }
+
+    #[test]
+    fn cursor_style_stops_on_has_more_false_and_on_a_repeated_cursor() {
+        let fake = Fake::<CURSOR>::new(vec![(
+            vec![1],
+            json!({"meta": {"cursor": "k2", "has_more": false}}),
+        )]);
+        assert_eq!(run(fake.clone().paginate()), [1]);
+        let fake = Fake::<CURSOR>::new(vec![
+            (vec![1], json!({"meta": {"page_cursor": "same"}})),
+            (vec![2], json!({"meta": {"page_cursor": "same"}})),
+        ]);
+        assert_eq!(run(fake.clone().paginate()), [1, 2]);
+        assert_eq!(fake.sent().len(), 2);
+    }
+
+    #[test]
+    fn page_token_style_follows_next_page_uri() {
+        let fake = Fake::<TOKEN>::new(vec![
+            (
+                vec![1, 2],
+                json!({"page": 0, "next_page_uri": "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=t1"}),
+            ),
+            (vec![3], json!({"page": 1, "next_page_uri": null})),
+        ]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3]);
+        let sent = fake.sent();
+        assert_eq!(sent[0].cursor, None);
+        assert_eq!((sent[1].number, sent[1].cursor.as_deref()), (2, Some("t1")));
+    }
+
+    #[test]
+    fn a_limit_stops_before_the_next_request() {
+        let fake =
+            Fake::<CURSOR>::new(vec![(vec![1, 2, 3], json!({"meta": {"next_cursor": "n"}}))]);
+        assert_eq!(run(fake.clone().paginate().limit(2)), [1, 2]);
+        assert_eq!(fake.sent().len(), 1);
+        let fake = Fake::<CURSOR>::new(vec![]);
+        assert!(run(fake.clone().paginate().limit(0)).is_empty());
+        assert!(fake.sent().is_empty());
+    }
 
     #[test]
     fn meta_signals_are_read_whatever_the_shape() {

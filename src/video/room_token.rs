@@ -86,6 +86,8 @@ impl Clock for SystemClock {
 pub struct RoomToken {
     secret: Arc<str>,
     expires_at: DateTime<Utc>,
+    /// The expiry the server sent when it was already past on arrival.
+    past_server_expiry: Option<DateTime<Utc>>,
 }
 
 impl RoomToken {
@@ -104,6 +106,34 @@ impl RoomToken {
     pub fn is_expired_at(&self, now: DateTime<Utc>) -> bool {
         now >= self.expires_at
     }
+
+    /// The `token_expires_at` the server sent, when it was already in the past on arrival;
+    /// [`expires_at`](Self::expires_at) is then the requested lifetime from the local time.
+    /// That happens when the local clock is far off, or with a mock server that answers with a
+    /// static example (a token that "expired" years ago).
+    pub fn past_server_expiry(&self) -> Option<DateTime<Utc>> {
+        self.past_server_expiry
+    }
+}
+
+/// A timestamp as the generated types hold it: a `DateTime<Utc>` where the document says
+/// `format: date-time`, a string (RFC 3339) where it does not.
+trait Timestamp {
+    fn into_utc(self) -> Option<DateTime<Utc>>;
+}
+
+impl Timestamp for DateTime<Utc> {
+    fn into_utc(self) -> Option<DateTime<Utc>> {
+        Some(self)
+    }
+}
+
+impl Timestamp for String {
+    fn into_utc(self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
 }
 
 impl fmt::Debug for RoomToken {
@@ -111,6 +141,7 @@ impl fmt::Debug for RoomToken {
         f.debug_struct("RoomToken")
             .field("secret", &REDACTED)
             .field("expires_at", &self.expires_at)
+            .field("past_server_expiry", &self.past_server_expiry)
             .finish()
     }
 }
@@ -387,13 +418,18 @@ impl RoomTokenSession {
             CREATE,
             room_id,
             data.token,
-            data.token_expires_at,
+            data.token_expires_at.and_then(Timestamp::into_utc),
             now,
             options.token_ttl,
         )?;
-        let refresh_token_expires_at = data
-            .refresh_token_expires_at
-            .unwrap_or_else(|| now + delta(options.refresh_token_ttl));
+        let requested_refresh_expiry = now + delta(options.refresh_token_ttl);
+        let refresh_token_expires_at =
+            match data.refresh_token_expires_at.and_then(Timestamp::into_utc) {
+                // Already past on arrival (a clock problem or a mock's static example): the
+                // requested lifetime is the better guess.
+                Some(at) if at > now => at,
+                _ => requested_refresh_expiry,
+            };
         tracing::debug!(%room_id, expires_at = %token.expires_at, "minted a room join token");
         Ok(Self {
             client: client.clone(),
@@ -656,15 +692,16 @@ async fn request_refresh(
         REFRESH,
         room_id,
         data.token,
-        data.token_expires_at,
+        data.token_expires_at.and_then(Timestamp::into_utc),
         now,
         options.token_ttl,
     )?;
     Ok((token, now))
 }
 
-/// Checks a token from an answer received at `now`; a missing expiry means the requested
-/// lifetime.
+/// Checks a token from an answer received at `now`. A missing expiry means the requested
+/// lifetime; so does an expiry already past on arrival (a local clock far off, or a mock's
+/// static example), which is kept in [`RoomToken::past_server_expiry`] and logged.
 fn received_token(
     operation: &'static str,
     room_id: Uuid,
@@ -681,16 +718,25 @@ fn received_token(
     let secret = token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unusable("it has no `data.token`".to_owned()))?;
-    let expires_at = expires_at.unwrap_or_else(|| now + delta(ttl));
-    if expires_at <= now {
-        return Err(unusable(format!(
-            "the token expires at {expires_at}, which is not after the local time {now}; check \
-             the system clock"
-        )));
-    }
+    let requested = now + delta(ttl);
+    let (expires_at, past_server_expiry) = match expires_at {
+        Some(at) if at > now => (at, None),
+        Some(at) => {
+            tracing::warn!(
+                %room_id,
+                server_expiry = %at,
+                local_time = %now,
+                "the join token's expiry is already past on arrival (check the system clock); \
+                 using the requested lifetime"
+            );
+            (requested, Some(at))
+        }
+        None => (requested, None),
+    };
     Ok(RoomToken {
         secret: secret.into(),
         expires_at,
+        past_server_expiry,
     })
 }
 
@@ -755,13 +801,25 @@ mod tests {
     }
 
     #[test]
-    fn tokens_expiring_on_arrival_are_rejected() {
+    fn tokens_expiring_on_arrival_get_the_requested_lifetime() {
         let now = DateTime::UNIX_EPOCH + TimeDelta::seconds(100);
         let id = Uuid::nil();
         let ttl = Duration::from_secs(600);
         let ok = received_token(CREATE, id, Some("t".into()), None, now, ttl).unwrap();
         assert_eq!(ok.expires_at(), now + TimeDelta::seconds(600));
-        assert!(received_token(CREATE, id, Some("t".into()), Some(now), now, ttl).is_err());
+        assert_eq!(ok.past_server_expiry(), None);
+        let past = now - TimeDelta::seconds(5);
+        let adjusted = received_token(CREATE, id, Some("t".into()), Some(past), now, ttl).unwrap();
+        assert_eq!(adjusted.expires_at(), now + TimeDelta::seconds(600));
+        assert_eq!(adjusted.past_server_expiry(), Some(past));
         assert!(received_token(CREATE, id, Some(String::new()), None, now, ttl).is_err());
+    }
+
+    #[test]
+    fn timestamps_decode_from_either_generated_type() {
+        let at = DateTime::UNIX_EPOCH + TimeDelta::seconds(60);
+        assert_eq!(at.into_utc(), Some(at));
+        assert_eq!("1970-01-01T00:01:00Z".to_owned().into_utc(), Some(at));
+        assert_eq!("soon".to_owned().into_utc(), None);
     }
 }

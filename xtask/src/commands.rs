@@ -43,6 +43,9 @@ pub struct AdditionFiles {
     pub overlay: PathBuf,
     /// `spec/families.toml`.
     pub families: PathBuf,
+    /// Record overlay actions that match nothing instead of failing; for syncing an upstream
+    /// version older than the corrections (never for the vendored spec).
+    pub allow_unmatched_overlay: bool,
 }
 
 /// Project files that carry what the sync derives from the families: the `[features]` block of
@@ -114,6 +117,7 @@ struct LoadedAdditions {
     overlay: spec::overlay::Overlay,
     overlay_origin: String,
     families: spec::families::Families,
+    allow_unmatched_overlay: bool,
 }
 
 impl LoadedAdditions {
@@ -122,6 +126,7 @@ impl LoadedAdditions {
             overlay: spec::overlay::Overlay::load(&files.overlay)?,
             overlay_origin: files.overlay.display().to_string(),
             families: spec::families::Families::load(&files.families)?,
+            allow_unmatched_overlay: files.allow_unmatched_overlay,
         })
     }
 
@@ -129,6 +134,7 @@ impl LoadedAdditions {
         Additions {
             overlay: Some((&self.overlay, &self.overlay_origin)),
             families: Some(&self.families),
+            allow_unmatched_overlay: self.allow_unmatched_overlay,
         }
     }
 }
@@ -307,6 +313,13 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
     );
     if !r.overlay.is_empty() {
         let _ = writeln!(s, "overlay:     {} actions", r.overlay.len());
+        for action in r.overlay.iter().filter(|a| a.nodes == 0) {
+            let _ = writeln!(
+                s,
+                "warning: overlay action `{}` matches nothing in this upstream version",
+                action.target
+            );
+        }
     }
     if let Some(assignment) = &r.families {
         let _ = writeln!(s, "families:");

@@ -75,6 +75,11 @@ struct SyncArgs {
     /// spec/sync.toml, which also updates the family blocks of Cargo.toml and README.md).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Report overlay actions whose target matches nothing instead of failing: for syncing an
+    /// older upstream version, which predates what some corrections fix. Refused for the
+    /// vendored spec.
+    #[arg(long)]
+    allow_unmatched_overlay: bool,
     /// Our overlay (default: `overlay` in spec/sync.toml).
     #[arg(long, value_name = "PATH")]
     overlay: Option<PathBuf>,
@@ -173,13 +178,23 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             let vendored = root.join(&config.output);
             let out = args.out.map_or_else(|| vendored.clone(), absolute);
             // Only the vendored spec's sync rewrites the family blocks of the project files.
-            let project = same_file(&out, &vendored).then(|| ProjectFiles::at(&root));
+            let is_vendored = same_file(&out, &vendored);
+            if is_vendored && args.allow_unmatched_overlay {
+                return Err(xtask::Error::Usage(
+                    "--allow-unmatched-overlay is for syncing other upstream versions elsewhere \
+                     (--out); the vendored spec takes every overlay action"
+                        .to_owned(),
+                ));
+            }
+            let project = is_vendored.then(|| ProjectFiles::at(&root));
+            let mut additions = addition_files(&config, &root, args.overlay, args.families);
+            additions.allow_unmatched_overlay = args.allow_unmatched_overlay;
             let outcome = commands::sync(
                 &SyncOptions {
                     source,
                     tags,
                     out,
-                    additions: Some(addition_files(&config, &root, args.overlay, args.families)),
+                    additions: Some(additions),
                     project,
                 },
                 &mut progress,
@@ -267,6 +282,7 @@ fn addition_files(
     AdditionFiles {
         overlay: overlay.map_or_else(|| root.join(&config.overlay), absolute),
         families: families.map_or_else(|| root.join(&config.families), absolute),
+        allow_unmatched_overlay: false,
     }
 }
 

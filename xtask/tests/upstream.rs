@@ -51,6 +51,7 @@ fn additions() -> AdditionFiles {
     AdditionFiles {
         overlay: root.join("spec/overlay.yaml"),
         families: root.join("spec/families.toml"),
+        allow_unmatched_overlay: false,
     }
 }
 

@@ -5,7 +5,8 @@
 //! reads Telnyx's error shapes from the wire itself, so every request builder's `send` is
 //! rewritten to decode error bodies into the client's `ErrorBody` (any JSON value), which
 //! also means no error answer fails to decode because upstream described it wrongly.
-//! Operations whose errors have no body (`()`) are left as they are.
+//! Operations whose errors have no body (`()`) or a non-JSON one (`ByteStream`) are left as
+//! they are.
 
 use syn::visit_mut::VisitMut;
 use syn::{GenericArgument, Item, PathArguments, Type};
@@ -51,7 +52,9 @@ impl VisitMut for Rewrite<'_> {
             for arg in &mut args.args {
                 if let GenericArgument::Type(ty) = arg {
                     let is_unit = matches!(ty, Type::Tuple(t) if t.elems.is_empty());
-                    if !is_unit {
+                    let is_stream = matches!(ty, Type::Path(p)
+                        if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
+                    if !is_unit && !is_stream {
                         *ty = self.0.clone();
                     }
                 }

@@ -5,9 +5,10 @@ use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use openapiv3::{OpenAPI, Paths, ReferenceOr};
+use openapiv3::{OpenAPI, Paths};
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
 
 use crate::document::OperationFacts;
 use crate::error::{CodegenError, OperationRef};
@@ -56,8 +57,9 @@ fn run_once(
     }
 }
 
-/// Runs progenitor; on failure, finds the operation responsible by generating each operation
-/// on its own.
+/// Runs progenitor; on failure, finds the operation responsible by bisection (each half
+/// generated with only the components it reaches), then the JSON path of the schema value that
+/// causes it, when removing one `default`, `enum` or `const` value makes it generate.
 pub fn run(
     document: &OpenAPI,
     operations: &[OperationFacts],
@@ -73,17 +75,28 @@ pub fn run(
     // otherwise look for the operation that causes it.
     let mut without_paths = document.clone();
     without_paths.paths = Paths::default();
-    let operation = match run_once(&without_paths, settings, output) {
-        Ok(_) => find_culprit(document, operations, settings, output),
+    let culprit = match run_once(&without_paths, settings, output) {
+        Ok(_) => serde_json::to_value(document)
+            .ok()
+            .and_then(|value| find_culprit(&value, operations, settings, output)),
         Err(_) => None,
     };
-    let message = match &operation {
-        Some((_, own_message)) => own_message.clone(),
-        None => message,
+    let (operation, message) = match culprit {
+        Some(culprit) => {
+            let mut message = culprit.message;
+            if let Some(pointer) = culprit.value_pointer {
+                message.push_str(&format!(
+                    " (the offending value is at JSON pointer `{pointer}` of the document; \
+                     it does not match its own schema)"
+                ));
+            }
+            (Some(culprit.operation), message)
+        }
+        None => (None, message),
     };
     Err(CodegenError::Unsupported {
         source_name: source_name.to_owned(),
-        operation: operation.map(|(operation, _)| operation),
+        operation,
         message: explain(&message),
     })
 }
@@ -91,7 +104,7 @@ pub fn run(
 /// Puts a progenitor message on one bounded line (some embed multi-line `Debug` dumps of the
 /// offending item) and adds a hint where the cause is not obvious.
 fn explain(message: &str) -> String {
-    const LIMIT: usize = 400;
+    const LIMIT: usize = 600;
     let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > LIMIT {
         line = line.chars().take(LIMIT).collect::<String>() + " …";
@@ -102,49 +115,114 @@ fn explain(message: &str) -> String {
     line
 }
 
-/// Generates each operation alone (with all components) and returns the first that fails.
+/// What [`find_culprit`] found.
+struct Culprit {
+    operation: OperationRef,
+    message: String,
+    value_pointer: Option<String>,
+}
+
+/// The document `value` with only the operations in `keep` (by path and method) and the
+/// components they reach.
+fn subset(value: &Value, keep: &[&OperationFacts]) -> Value {
+    let mut doc = value.clone();
+    let wanted: std::collections::BTreeSet<(&str, String)> = keep
+        .iter()
+        .map(|op| (op.path.as_str(), op.http_method.to_ascii_lowercase()))
+        .collect();
+    crate::select::retain_operations(&mut doc, &mut |path, method, _| {
+        wanted.contains(&(path, method.to_owned()))
+    });
+    doc
+}
+
+/// Generates `doc` (a JSON document); the error message when it fails.
+fn fails(doc: &Value, settings: &GenerationSettings, output: Output<'_>) -> Option<String> {
+    let typed: OpenAPI = match serde_json::from_value(doc.clone()) {
+        Ok(typed) => typed,
+        Err(error) => return Some(error.to_string()),
+    };
+    run_once(&typed, settings, output).err()
+}
+
+/// Bisects the operations down to one that fails on its own, then looks for the value in its
+/// part of the document that makes it fail.
 fn find_culprit(
-    document: &OpenAPI,
+    value: &Value,
     operations: &[OperationFacts],
     settings: &GenerationSettings,
     output: Output<'_>,
-) -> Option<(OperationRef, String)> {
-    for facts in operations {
-        let single = only_operation(document, facts);
-        if let Err(message) = run_once(&single, settings, output) {
-            return Some((facts.to_ref(), message));
+) -> Option<Culprit> {
+    let mut candidates: Vec<&OperationFacts> = operations.iter().collect();
+    while candidates.len() > 1 {
+        let (first, second) = candidates.split_at(candidates.len() / 2);
+        if fails(&subset(value, first), settings, output).is_some() {
+            candidates = first.to_vec();
+        } else if fails(&subset(value, second), settings, output).is_some() {
+            candidates = second.to_vec();
+        } else {
+            // Only a combination fails (two operations whose types collide, say).
+            return None;
         }
     }
-    None
+    let facts = candidates.first()?;
+    let single = subset(value, &[facts]);
+    let message = fails(&single, settings, output)?;
+    let value_pointer = offending_value(&single, settings, output);
+    Some(Culprit {
+        operation: facts.to_ref(),
+        message,
+        value_pointer,
+    })
 }
 
-/// A copy of `document` whose only operation is `facts`.
-fn only_operation(document: &OpenAPI, facts: &OperationFacts) -> OpenAPI {
-    let mut single = document.clone();
-    single.paths = Paths::default();
-    if let Some(ReferenceOr::Item(item)) = document.paths.paths.get(&facts.path) {
-        let mut item = item.clone();
-        let keep = facts.http_method.to_ascii_lowercase();
-        for (method, slot) in [
-            ("get", &mut item.get),
-            ("put", &mut item.put),
-            ("post", &mut item.post),
-            ("delete", &mut item.delete),
-            ("options", &mut item.options),
-            ("head", &mut item.head),
-            ("patch", &mut item.patch),
-            ("trace", &mut item.trace),
-        ] {
-            if method != keep {
-                *slot = None;
+/// Keys whose values typify checks against their schema.
+const VALUE_KEYS: [&str; 3] = ["default", "enum", "const"];
+
+/// The JSON pointer of the first `default`/`enum`/`const` in `doc` whose removal makes it
+/// generate (at most a few hundred tries, each on the one-operation document).
+fn offending_value(
+    doc: &Value,
+    settings: &GenerationSettings,
+    output: Output<'_>,
+) -> Option<String> {
+    let mut pointers = Vec::new();
+    collect_value_pointers(doc, String::new(), &mut pointers);
+    pointers.into_iter().take(400).find(|pointer| {
+        let mut trial = doc.clone();
+        remove_pointer(&mut trial, pointer);
+        fails(&trial, settings, output).is_none()
+    })
+}
+
+fn collect_value_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                if VALUE_KEYS.contains(&key.as_str()) {
+                    out.push(pointer);
+                } else if key != "example" && key != "examples" {
+                    collect_value_pointers(child, pointer, out);
+                }
             }
         }
-        single
-            .paths
-            .paths
-            .insert(facts.path.clone(), ReferenceOr::Item(item));
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_value_pointers(item, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
     }
-    single
+}
+
+fn remove_pointer(doc: &mut Value, pointer: &str) {
+    if let Some((parent, key)) = pointer.rsplit_once('/') {
+        let key = key.replace("~1", "/").replace("~0", "~");
+        if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
+            map.remove(&key);
+        }
+    }
 }
 
 thread_local! {

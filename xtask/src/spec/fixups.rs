@@ -1255,8 +1255,10 @@ fn conforms_map(doc: &Value, map: &Map<String, Value>, value: &Value, depth: usi
     };
     match map.get("type").and_then(Value::as_str).or(inferred) {
         Some("string") => value.is_string(),
-        Some("integer") => value.as_i64().is_some() || value.as_u64().is_some(),
-        Some("number") => value.is_number(),
+        Some("integer") => {
+            (value.as_i64().is_some() || value.as_u64().is_some()) && within_bounds(map, value)
+        }
+        Some("number") => value.is_number() && within_bounds(map, value),
         Some("boolean") => value.is_boolean(),
         Some("array") => value.as_array().is_some_and(|items| {
             map.get("items")
@@ -1287,6 +1289,36 @@ fn conforms_map(doc: &Value, map: &Map<String, Value>, value: &Value, depth: usi
         Some("object") => value.is_object(),
         _ => true,
     }
+}
+
+/// Whether a number respects `minimum`/`maximum` (with 3.0's boolean `exclusiveMinimum` and
+/// `exclusiveMaximum`), as typify checks a default.
+fn within_bounds(map: &Map<String, Value>, value: &Value) -> bool {
+    let Some(number) = value.as_f64() else {
+        return true;
+    };
+    let exclusive = |key: &str| map.get(key) == Some(&json!(true));
+    let low_ok = map
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_none_or(|min| {
+            if exclusive("exclusiveMinimum") {
+                number > min
+            } else {
+                number >= min
+            }
+        });
+    let high_ok = map
+        .get("maximum")
+        .and_then(Value::as_f64)
+        .is_none_or(|max| {
+            if exclusive("exclusiveMaximum") {
+                number < max
+            } else {
+                number <= max
+            }
+        });
+    low_ok && high_ok
 }
 
 /// `default` values that their own schema rejects (e.g. `default: null` on a non-nullable

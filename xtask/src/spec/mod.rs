@@ -126,6 +126,8 @@ pub struct Additions<'a> {
     pub overlay: Option<(&'a overlay::Overlay, &'a str)>,
     /// The family assignment.
     pub families: Option<&'a families::Families>,
+    /// Record overlay actions that match nothing instead of failing (older upstream versions).
+    pub allow_unmatched_overlay: bool,
 }
 
 /// The result of [`normalise`].
@@ -207,7 +209,8 @@ pub fn normalise(
     });
     if let Some((overlay, overlay_origin)) = additions.overlay {
         progress("applying the overlay");
-        report.overlay = overlay.apply(&mut doc, overlay_origin)?;
+        report.overlay =
+            overlay.apply(&mut doc, overlay_origin, additions.allow_unmatched_overlay)?;
     }
     if let Some(families) = additions.families {
         report.families = Some(families.assign(&mut doc));

@@ -126,8 +126,16 @@ impl Overlay {
         Ok(overlay)
     }
 
-    /// Applies every action to `doc`, in order. `origin` names the overlay in errors.
-    pub fn apply(&self, doc: &mut Value, origin: &str) -> Result<Vec<AppliedAction>> {
+    /// Applies every action to `doc`, in order. `origin` names the overlay in errors. An action
+    /// that matches nothing is an error, unless `allow_unmatched` (for syncing an older
+    /// upstream version that predates what a correction fixes): it is then recorded with 0
+    /// nodes.
+    pub fn apply(
+        &self,
+        doc: &mut Value,
+        origin: &str,
+        allow_unmatched: bool,
+    ) -> Result<Vec<AppliedAction>> {
         let mut applied = Vec::with_capacity(self.actions.len());
         for (index, action) in self.actions.iter().enumerate() {
             let fail = |message: String| Error::Overlay {
@@ -142,6 +150,14 @@ impl Overlay {
                 .locations()
                 .map(|location| location.to_json_pointer())
                 .collect();
+            if pointers.is_empty() && allow_unmatched {
+                applied.push(AppliedAction {
+                    target: action.target.clone(),
+                    kind: "unmatched".to_owned(),
+                    nodes: 0,
+                });
+                continue;
+            }
             if pointers.is_empty() {
                 return Err(fail(format!(
                     "matches nothing in the synced document ({}). Upstream has changed: \
@@ -262,7 +278,7 @@ actions:
         .unwrap();
         let mut doc = json!({"paths": {"/a": {"get": {"security": [], "parameters": [
             {"name": "x"}, {"name": "y"}, {"name": "x"}]}}}});
-        let applied = o.apply(&mut doc, "overlay.yaml").unwrap();
+        let applied = o.apply(&mut doc, "overlay.yaml", false).unwrap();
         assert_eq!(
             doc,
             json!({"paths": {"/a": {"get": {"description": "Lists a.",
@@ -284,6 +300,10 @@ actions:
         assert!(text.contains("action 1"), "{text}");
         assert!(text.contains("$.paths['/gone']"), "{text}");
         assert!(text.contains("matches nothing"), "{text}");
+        let applied = o
+            .apply(&mut json!({"paths": {}}), "overlay.yaml", true)
+            .unwrap();
+        assert_eq!(applied[0].kind, "unmatched");
     }
 
     #[test]
