@@ -332,33 +332,7 @@ impl From<reqwest::Error> for Error {
     }
 }
 
-/// An error body as the generated request builders hand it over: [`ErrorBody`] (JSON), `()`
-/// (the document describes no body) or a [`ByteStream`](progenitor_client::ByteStream) (a
-/// non-JSON error body). Implemented for exactly these; `?` works for every operation.
-pub trait ErrorPayload {
-    /// The body as JSON (`null` when there is none to read).
-    fn into_json(self) -> Value;
-}
-
-impl ErrorPayload for ErrorBody {
-    fn into_json(self) -> Value {
-        self.0
-    }
-}
-
-impl ErrorPayload for () {
-    fn into_json(self) -> Value {
-        Value::Null
-    }
-}
-
-impl ErrorPayload for progenitor_client::ByteStream {
-    fn into_json(self) -> Value {
-        Value::Null
-    }
-}
-
-impl<E: ErrorPayload> From<progenitor_client::Error<E>> for Error {
+impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
     fn from(error: progenitor_client::Error<E>) -> Self {
         use progenitor_client::Error as P;
         match error {
@@ -369,7 +343,7 @@ impl<E: ErrorPayload> From<progenitor_client::Error<E>> for Error {
             P::ErrorResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = response.into_inner().into_json();
+                let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
                 ApiError::from_parts(status, &headers, &body).into()
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },

@@ -149,7 +149,7 @@ pub use crate::client::{
     API_KEY_ENV, BASE_URL_ENV, ClientBuilder, ClientState, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, ErrorPayload, REQUEST_ID_HEADER};
+pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEADER};
 pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};

@@ -77,7 +77,7 @@ pub trait ListOperation: Clone + Sized {
     /// The decoded body of a successful response.
     type Response: Serialize;
     /// The decoded body of an error response.
-    type ErrorBody: crate::error::ErrorPayload;
+    type ErrorBody: Serialize;
     /// The document's `operationId`.
     const OPERATION_ID: &'static str;
     /// How the operation pages.
@@ -428,9 +428,12 @@ mod tests {
 
     /// A list operation of style `S` served from canned pages: each request records the
     /// `PageRequest` it was sent with and gets the next page (`items`, the rest of the body).
+    /// One canned page: its items and the rest of its body.
+    type CannedPage = (Vec<u32>, Value);
+
     #[derive(Clone)]
     struct Fake<const S: u8> {
-        pages: Arc<Mutex<Vec<(Vec<u32>, Value)>>>,
+        pages: Arc<Mutex<Vec<CannedPage>>>,
         sent: Arc<Mutex<Vec<PageRequest>>>,
         request: Option<PageRequest>,
     }
@@ -440,7 +443,7 @@ mod tests {
     const TOKEN: u8 = 2;
 
     impl<const S: u8> Fake<S> {
-        fn new(pages: Vec<(Vec<u32>, Value)>) -> Self {
+        fn new(pages: Vec<CannedPage>) -> Self {
             Self {
                 pages: Arc::new(Mutex::new(pages.into_iter().rev().collect())),
                 sent: Arc::default(),

@@ -775,6 +775,7 @@ mod tests {
         let token = RoomToken {
             secret: "join-secret".into(),
             expires_at: DateTime::UNIX_EPOCH,
+            past_server_expiry: None,
         };
         let text = format!("{token:?}");
         assert!(!text.contains("join-secret"), "{text}");

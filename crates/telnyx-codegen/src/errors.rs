@@ -5,8 +5,9 @@
 //! reads Telnyx's error shapes from the wire itself, so every request builder's `send` is
 //! rewritten to decode error bodies into the client's `ErrorBody` (any JSON value), which
 //! also means no error answer fails to decode because upstream described it wrongly.
-//! Operations whose errors have no body (`()`) or a non-JSON one (`ByteStream`) are left as
-//! they are.
+//! An error body the document describes as non-JSON (progenitor's `ByteStream`) is decoded
+//! the same way (the client turns a body that is not JSON into `{"message": "<text>"}` before
+//! decoding). Operations whose errors have no body (`()`) are left as they are.
 
 use syn::visit_mut::VisitMut;
 use syn::{GenericArgument, Item, PathArguments, Type};
@@ -33,6 +34,7 @@ pub fn use_error_body(items: &mut [Item], runtime: &syn::Path) {
                     && let syn::ReturnType::Type(_, output) = &mut method.sig.output
                 {
                     Rewrite(&replacement).visit_type_mut(output);
+                    DecodeStreams.visit_block_mut(&mut method.block);
                 }
             }
         }
@@ -52,13 +54,37 @@ impl VisitMut for Rewrite<'_> {
             for arg in &mut args.args {
                 if let GenericArgument::Type(ty) = arg {
                     let is_unit = matches!(ty, Type::Tuple(t) if t.elems.is_empty());
-                    let is_stream = matches!(ty, Type::Path(p)
-                        if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
-                    if !is_unit && !is_stream {
+                    if !is_unit {
                         *ty = self.0.clone();
                     }
                 }
             }
+        }
+    }
+}
+
+/// `Error::ErrorResponse(ResponseValue::stream(response))` →
+/// `Error::ErrorResponse(ResponseValue::from_response(response).await?)`: an error body is
+/// decoded, not streamed.
+struct DecodeStreams;
+
+impl VisitMut for DecodeStreams {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        let is_error_response = matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "ErrorResponse"));
+        if !is_error_response || call.args.len() != 1 {
+            return;
+        }
+        let Some(syn::Expr::Call(inner)) = call.args.first() else {
+            return;
+        };
+        let is_stream = matches!(&*inner.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "stream"));
+        if is_stream && let Some(argument) = inner.args.first().cloned() {
+            let decoded: syn::Expr =
+                syn::parse_quote!(ResponseValue::from_response(#argument).await?);
+            call.args[0] = decoded;
         }
     }
 }

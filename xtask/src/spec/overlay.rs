@@ -294,7 +294,7 @@ actions:
         )
         .unwrap();
         let err = o
-            .apply(&mut json!({"paths": {}}), "overlay.yaml")
+            .apply(&mut json!({"paths": {}}), "overlay.yaml", false)
             .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("action 1"), "{text}");
