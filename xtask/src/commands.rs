@@ -581,8 +581,12 @@ pub struct CodegenOptions {
     pub families: Option<std::collections::BTreeSet<String>>,
 }
 
-/// `codegen`: generate the client and write it, formatted, to a file. Returns the line count.
-pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usize> {
+/// `codegen`: generate the client and write it, formatted, to a file. Returns the line count
+/// and the list operations left without `paginate()`, with the reason.
+pub fn codegen(
+    options: &CodegenOptions,
+    progress: &mut Progress,
+) -> Result<(usize, Vec<(String, String)>)> {
     progress.step(&format!("reading {}", options.spec.display()));
     let loaded = load::load(&options.spec)?;
     let text = match loaded.version {
@@ -613,9 +617,10 @@ pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<usiz
     .map_err(|e| Error::Generate {
         origin: loaded.origin.clone(),
         message: e.to_string(),
-    })?
-    .client;
+    })?;
+    let unpaged = code.unpaged;
+    let code = code.client;
     progress.step(&format!("writing {}", options.out.display()));
     output::write_atomic(&options.out, code.as_bytes())?;
-    Ok(code.lines().count())
+    Ok((code.lines().count(), unpaged))
 }

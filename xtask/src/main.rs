@@ -251,7 +251,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 || root.join("target").join("xtask").join("telnyx_client.rs"),
                 absolute,
             );
-            let lines = commands::codegen(
+            let (lines, unpaged) = commands::codegen(
                 &CodegenOptions {
                     spec,
                     out: out.clone(),
@@ -266,6 +266,9 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 &mut progress,
             )?;
             progress.step("done");
+            for (operation, reason) in &unpaged {
+                println!("no paginate() for {operation}: {reason}");
+            }
             println!("wrote {} ({lines} lines)", out.display());
             Ok(ExitCode::SUCCESS)
         }

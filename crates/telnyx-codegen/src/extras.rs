@@ -134,8 +134,9 @@ pub fn list_operations(
     })
 }
 
-/// The integer types a page number or size setter may take (`u64` converts with `TryInto`).
-const INTEGER_TYPES: [&str; 14] = [
+/// The integer types a page number or size setter may take that a `u64` converts to with
+/// `TryInto` (a value that does not fit is reported when the request is sent).
+const INTEGER_TYPES: [&str; 11] = [
     "i8",
     "i16",
     "i32",
@@ -146,10 +147,15 @@ const INTEGER_TYPES: [&str; 14] = [
     "u32",
     "u64",
     "usize",
-    "NonZeroU8",
-    "NonZeroU16",
-    "NonZeroU32",
     "NonZeroU64",
+];
+
+/// Smaller non-zero types, which convert only from their own primitive: the `u64` is narrowed
+/// first (saturating, so that a value too large is still refused by the API, not wrapped).
+const NARROW_NON_ZERO: [(&str, &str); 3] = [
+    ("NonZeroU8", "u8"),
+    ("NonZeroU16", "u16"),
+    ("NonZeroU32", "u32"),
 ];
 
 /// The type a builder setter converts its argument into (`V: TryInto<T>` → `T`).
@@ -189,46 +195,64 @@ fn list_impl(
     let builder_name = op.builder_name();
     let methods = builder_methods(builders, &builder_name)
         .ok_or_else(|| format!("no builder `{builder_name}` in the generated code"))?;
-    let setter = |api_name: &str, integer: bool| -> Result<syn::Ident, String> {
-        let ident = format_ident!("{}", progenitor_ident(api_name, Case::Snake));
-        let target = setter_target(&methods, &ident)
-            .ok_or_else(|| format!("builder has no setter `{ident}` for `{api_name}`"))?;
-        let fits = if integer {
-            INTEGER_TYPES.contains(&target.as_str())
-        } else {
-            target == "String"
+    // The setter for `api_name`, and how to pass a `u64` (integers) or a `String` to it.
+    let setter =
+        |api_name: &str, integer: bool| -> Result<(syn::Ident, Option<syn::Ident>), String> {
+            let ident = format_ident!("{}", progenitor_ident(api_name, Case::Snake));
+            let target = setter_target(&methods, &ident)
+                .ok_or_else(|| format!("builder has no setter `{ident}` for `{api_name}`"))?;
+            if !integer {
+                return if target == "String" {
+                    Ok((ident, None))
+                } else {
+                    Err(format!("`{api_name}` takes a `{target}`"))
+                };
+            }
+            if INTEGER_TYPES.contains(&target.as_str()) {
+                return Ok((ident, None));
+            }
+            match NARROW_NON_ZERO.iter().find(|(name, _)| *name == target) {
+                Some((_, primitive)) => Ok((ident, Some(format_ident!("{}", primitive)))),
+                None => Err(format!("`{api_name}` takes a `{target}`")),
+            }
         };
-        if fits {
-            Ok(ident)
-        } else {
-            Err(format!("`{api_name}` takes a `{target}`"))
+    // `value` (a `u64`) as the setter takes it.
+    let pass = |narrow: &Option<syn::Ident>, value: TokenStream| match narrow {
+        Some(primitive) => {
+            quote!(::std::primitive::#primitive::try_from(#value).unwrap_or(::std::primitive::#primitive::MAX))
         }
+        None => value,
     };
     let set_page = match paging {
         PagingParams::Number { number, size } => {
-            let number = setter(number, true)?;
-            let size = setter(size, true)?;
-            quote!(self.#number(request.number).#size(request.size))
+            let (number, narrow_number) = setter(number, true)?;
+            let (size, narrow_size) = setter(size, true)?;
+            let number_value = pass(&narrow_number, quote!(request.number));
+            let size_value = pass(&narrow_size, quote!(request.size));
+            quote!(self.#number(#number_value).#size(#size_value))
         }
         PagingParams::Token { page, size, token } => {
-            let page = setter(page, true)?;
-            let size = setter(size, true)?;
-            let token = setter(token, false)?;
+            let (page, narrow_page) = setter(page, true)?;
+            let (size, narrow_size) = setter(size, true)?;
+            let (token, _) = setter(token, false)?;
+            let page_value = pass(&narrow_page, quote!(request.number.saturating_sub(1)));
+            let size_value = pass(&narrow_size, quote!(request.size));
             quote! {
-                let builder = self.#size(request.size);
+                let builder = self.#size(#size_value);
                 match &request.cursor {
                     ::std::option::Option::Some(cursor) => builder
-                        .#page(request.number.saturating_sub(1))
+                        .#page(#page_value)
                         .#token(cursor.clone()),
                     ::std::option::Option::None => builder,
                 }
             }
         }
         PagingParams::Cursor { cursor, size } => {
-            let cursor = setter(cursor, false)?;
-            let size = setter(size, true)?;
+            let (cursor, _) = setter(cursor, false)?;
+            let (size, narrow_size) = setter(size, true)?;
+            let size_value = pass(&narrow_size, quote!(request.size));
             quote! {
-                let builder = self.#size(request.size);
+                let builder = self.#size(#size_value);
                 match &request.cursor {
                     ::std::option::Option::Some(cursor) => builder.#cursor(cursor.clone()),
                     ::std::option::Option::None => builder,
