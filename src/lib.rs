@@ -133,9 +133,11 @@ pub use crate::video::room_token;
 /// (progenitor already marks its `types` and `builder` modules `#[allow(clippy::all)]`.)
 // Descriptions copied from the OpenAPI document into doc comments are prose, not rustdoc
 // markup: they may contain bare URLs, `<placeholders>` and brackets such as page[number].
-// progenitor matches a `4XX` range before the specific codes some operations also list.
+// progenitor matches a `4XX` range before the specific codes some operations also list, and
+// typify's shared default helpers go unused in some family subsets.
 #[allow(
     unreachable_patterns,
+    dead_code,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags

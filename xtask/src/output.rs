@@ -53,25 +53,10 @@ pub fn to_pretty_json(value: &Value) -> String {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over `path`. Creates the directory when missing.
+/// synced, then renamed over `path`. Creates the directory when missing; refuses to replace
+/// something that is not a regular file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    refuse_non_regular(path)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create directory", &dir, e))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".xtask-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("cannot write", temp.path().to_owned(), e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("cannot replace", path, e.error))?;
-    Ok(())
+    write_all_atomic(&[(path.to_owned(), bytes.to_vec())])
 }
 
 /// Writes several files as one unit: every file goes to a temporary file beside it first, and

@@ -8,10 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::pointer::push;
 
-/// HTTP methods that can hold an operation in a path item.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// HTTP methods that can hold an operation in a path item (the generator's list).
+pub use telnyx_codegen::select::METHODS;
 
 /// Schema keywords whose value is one schema.
 const SINGLE_SCHEMA_KEYS: [&str; 12] = [

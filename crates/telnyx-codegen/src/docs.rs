@@ -105,6 +105,17 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                         None => format!("The `{}` variant.", variant.ident),
                     };
                     ensure_doc(&mut variant.attrs, &text);
+                    // Struct-like variants (typify's tagged enums) have public fields too.
+                    if let Fields::Named(fields) = &mut variant.fields {
+                        for field in &mut fields.named {
+                            if let Some(ident) = &field.ident {
+                                let name = ident.to_string();
+                                let wire = serde_rename(&field.attrs)
+                                    .unwrap_or_else(|| name.trim_end_matches('_').to_owned());
+                                ensure_doc(&mut field.attrs, &format!("The `{wire}` field."));
+                            }
+                        }
+                    }
                 }
             }
             Item::Trait(item) if is_pub(&item.vis) => {

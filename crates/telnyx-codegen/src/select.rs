@@ -15,12 +15,13 @@ pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
 /// The family of an operation without [`FAMILY_EXTENSION`].
 pub const UNSORTED: &str = "unsorted";
 
-const METHODS: [&str; 8] = [
+/// HTTP methods that can hold an operation in a path item.
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 /// Component sections whose unreached entries are dropped.
-const PRUNABLE: [&str; 8] = [
+pub const PRUNABLE: [&str; 8] = [
     "schemas",
     "parameters",
     "responses",

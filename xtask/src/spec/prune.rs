@@ -106,17 +106,9 @@ pub fn select_tags(doc: &mut Value, tags: &TagSelection) -> usize {
     removed
 }
 
-/// Component sections whose entries can be pruned when nothing refers to them.
-const PRUNABLE: [&str; 8] = [
-    "schemas",
-    "parameters",
-    "responses",
-    "requestBodies",
-    "headers",
-    "examples",
-    "links",
-    "callbacks",
-];
+// Component sections whose entries can be pruned when nothing refers to them (the
+// generator's list).
+use telnyx_codegen::select::PRUNABLE;
 
 /// Removes components that nothing outside `components` reaches (transitively), and tags
 /// no operation uses. Security schemes are kept (security requirements name them without a
