@@ -155,7 +155,8 @@ fn normalised(
             .as_ref()
             .map_or_else(Additions::default, LoadedAdditions::as_additions),
         &mut |m| progress.step(m),
-    )?;
+    )
+    .map_err(|e| loaded.positions.annotate(e))?;
     Ok((normalised, additions))
 }
 
@@ -264,11 +265,7 @@ fn project_updates(
 
 /// Reads a small project file as text.
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = load::read_file_bounded(path, 8 * 1024 * 1024)?;
-    String::from_utf8(bytes).map_err(|_| Error::Config {
-        path: path.to_owned(),
-        message: "is not UTF-8".to_owned(),
-    })
+    load::read_text_bounded(path)
 }
 
 /// The file name of `path` as text.
@@ -384,7 +381,7 @@ impl CheckOutcome {
 /// Reads the vendored spec at `path`: JSON, OpenAPI 3.0, references resolve, `openapiv3`
 /// accepts it. Returns the raw bytes, the JSON value and the typed document.
 pub fn read_vendored(path: &Path) -> Result<(Vec<u8>, Value, openapiv3::OpenAPI)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let bytes = load::read_file_bounded(path, load::MAX_DOCUMENT_BYTES)?;
     let origin = path.display().to_string();
     let loaded = load::parse_bytes(&bytes, &origin)?;
     if loaded.version != OpenApiVersion::V30 {
@@ -395,10 +392,10 @@ pub fn read_vendored(path: &Path) -> Result<(Vec<u8>, Value, openapiv3::OpenAPI)
                 .to_owned(),
         });
     }
-    spec::prune::check_refs(&loaded.doc, &origin)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let typed = spec::parse_openapi30_text(&text, &origin)?;
-    Ok((bytes, loaded.doc, typed))
+    spec::prune::check_refs(&loaded.doc, &origin)
+        .and_then(|()| spec::openapi30_from_value(&loaded.doc, &origin))
+        .map_err(|e| loaded.positions.annotate(e))
+        .map(|typed| (bytes, loaded.doc, typed))
 }
 
 /// What `spec check` compares the vendored spec with.
@@ -560,8 +557,10 @@ pub fn check_summary(spec_path: &Path, outcome: &CheckOutcome, upstream: bool) -
 pub fn diff(old: &Source, new: &Source) -> Result<Vec<Change>> {
     let old = load::load(old)?;
     let new = load::load(new)?;
-    spec::prune::check_refs(&old.doc, &old.origin)?;
-    spec::prune::check_refs(&new.doc, &new.origin)?;
+    for loaded in [&old, &new] {
+        spec::prune::check_refs(&loaded.doc, &loaded.origin)
+            .map_err(|e| loaded.positions.annotate(e))?;
+    }
     Ok(model::compare(
         &model::build(&old.doc, &|_| true),
         &model::build(&new.doc, &|_| true),
@@ -591,8 +590,10 @@ pub fn codegen(
     let loaded = load::load(&options.spec)?;
     let text = match loaded.version {
         OpenApiVersion::V30 => {
-            spec::prune::check_refs(&loaded.doc, &loaded.origin)?;
-            spec::validate_openapi30(&loaded.doc, &loaded.origin)?.0
+            spec::prune::check_refs(&loaded.doc, &loaded.origin)
+                .and_then(|()| spec::validate_openapi30(&loaded.doc, &loaded.origin))
+                .map_err(|e| loaded.positions.annotate(e))?
+                .0
         }
         OpenApiVersion::V31 => {
             normalised(

@@ -26,7 +26,7 @@ pub struct SyncConfig {
 impl SyncConfig {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+        let text = crate::load::read_text_bounded(path)?;
         let config: Self = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_owned(),
             message: e.to_string().trim_end().to_owned(),

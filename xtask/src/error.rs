@@ -91,16 +91,41 @@ pub enum Error {
     },
 
     /// The document is JSON but does not deserialize as an OpenAPI 3.0 document (`openapiv3`).
-    #[error("{origin}: not a valid OpenAPI 3.0 document{}: {message}", at_line(*line, *column))]
+    #[error("{origin}: not a valid OpenAPI 3.0 document at JSON pointer `{pointer}`: {message}")]
     OpenApiShape {
         /// File path or URL of the document.
         origin: String,
-        /// 1-based line, when known.
-        line: Option<usize>,
-        /// 1-based column, when known.
-        column: Option<usize>,
+        /// JSON pointer of the value that does not fit.
+        pointer: String,
         /// The deserializer's message.
         message: String,
+    },
+
+    /// The same key twice in one mapping (parsers keep the last one without a word).
+    #[error(
+        "{origin}: duplicate key `{key}` in the mapping at JSON pointer `{pointer}`: first at \
+         {first}, again at {second}; remove one of them"
+    )]
+    DuplicateKey {
+        /// File path or URL of the document.
+        origin: String,
+        /// JSON pointer of the mapping.
+        pointer: String,
+        /// The repeated key.
+        key: String,
+        /// Where it first appears.
+        first: crate::positions::Position,
+        /// Where it appears again.
+        second: crate::positions::Position,
+    },
+
+    /// Another error, with the position in the source document of the node it names.
+    #[error("{inner} (source {position})")]
+    Located {
+        /// Line and column of the node (or of its nearest ancestor the source has).
+        position: crate::positions::Position,
+        /// The error.
+        inner: Box<Error>,
     },
 
     /// progenitor refused the document or panicked on it.
@@ -160,6 +185,33 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// The JSON pointer this error names, if it names one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Self::NotOpenApi { pointer, .. }
+            | Self::UnresolvedRef { pointer, .. }
+            | Self::Unsupported { pointer, .. }
+            | Self::OpenApiShape { pointer, .. }
+            | Self::DuplicateKey { pointer, .. } => Some(pointer),
+            Self::Located { inner, .. } => inner.pointer(),
+            _ => None,
+        }
+    }
+
+    /// This error with its JSON pointer rewritten by `f` (used to name the source's node when
+    /// the pipeline has moved it).
+    pub fn map_pointer(mut self, f: impl FnOnce(&str) -> String) -> Self {
+        match &mut self {
+            Self::NotOpenApi { pointer, .. }
+            | Self::UnresolvedRef { pointer, .. }
+            | Self::Unsupported { pointer, .. }
+            | Self::OpenApiShape { pointer, .. }
+            | Self::DuplicateKey { pointer, .. } => *pointer = f(pointer),
+            _ => {}
+        }
+        self
     }
 }
 

@@ -1,7 +1,8 @@
 //! Library behind `cargo xtask`: keeps `spec/telnyx.json` in sync with Telnyx's published
 //! OpenAPI 3.1 document and proves the conversion pipeline on the full API.
 //!
-//! - [`load`] reads YAML or JSON from a file or URL, with located errors.
+//! - [`load`] reads YAML or JSON from a file or URL, with located errors; [`positions`]
+//!   maps JSON pointers back to source lines and refuses duplicate keys.
 //! - [`spec`] converts OpenAPI 3.1 to 3.0 and applies the fixups progenitor needs.
 //! - [`model`] compares APIs structurally (drift checks and changelogs).
 //! - [`commands`] implements `spec sync|check|diff` and `codegen` (generation is
@@ -20,6 +21,7 @@ pub mod lock;
 pub mod model;
 pub mod output;
 pub mod pointer;
+pub mod positions;
 pub mod spec;
 pub mod walk;
 

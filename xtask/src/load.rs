@@ -68,6 +68,8 @@ pub struct Loaded {
     pub version: OpenApiVersion,
     /// Size of the bytes as read.
     pub size: usize,
+    /// Where each node is in the source text.
+    pub positions: crate::positions::SourceMap,
 }
 
 /// Hex SHA-256 of `bytes`.
@@ -89,7 +91,7 @@ pub fn read_bytes(source: &Source) -> Result<Vec<u8>> {
 /// Reads at most `limit` bytes of the file at `path`; a longer file is an error.
 pub fn read_file_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let file = open_for_reading(path).map_err(|e| Error::io("cannot read", path, e))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -104,6 +106,47 @@ pub fn read_file_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>> 
         ));
     }
     Ok(bytes)
+}
+
+/// Largest project file read as text (`sync.toml`, the lock, the overlay, `Cargo.toml`).
+pub const MAX_TEXT_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a small UTF-8 project file (at most [`MAX_TEXT_FILE_BYTES`]).
+pub fn read_text_bounded(path: &Path) -> Result<String> {
+    let bytes = read_file_bounded(path, MAX_TEXT_FILE_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| Error::Config {
+        path: path.to_owned(),
+        message: "is not UTF-8".to_owned(),
+    })
+}
+
+/// Opens `path` for reading without waiting for a writer: a FIFO that no process writes to
+/// reads as empty instead of blocking forever. The file is switched back to blocking reads
+/// once open, so a FIFO that does have a writer is read to its end.
+#[cfg(unix)]
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsRawFd as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: `fd` is an open descriptor owned by `file` for the duration of both calls.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0
+        // SAFETY: as above.
+        || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0
+    {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+/// Other platforms open files the usual way.
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Downloads `url` with a bounded timeout; non-2xx statuses are errors.
@@ -161,14 +204,25 @@ pub fn load(source: &Source) -> Result<Loaded> {
 /// Parses `bytes` as JSON (when they look like JSON) or YAML, then checks the OpenAPI version.
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded> {
     let sha256 = sha256_hex(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::NotOpenApi {
+            origin: origin.to_owned(),
+            pointer: String::new(),
+            message: "the document is empty".to_owned(),
+        });
+    }
     let doc = parse_document(bytes, origin)?;
-    let version = detect_version(&doc, origin)?;
+    // Both parsers accept only UTF-8, so the text is the bytes just parsed.
+    let text = String::from_utf8_lossy(bytes);
+    let positions = crate::positions::SourceMap::build(&text, origin)?;
+    let version = detect_version(&doc, origin).map_err(|e| positions.annotate(e))?;
     Ok(Loaded {
         origin: origin.to_owned(),
         doc,
         sha256,
         version,
         size: bytes.len(),
+        positions,
     })
 }
 

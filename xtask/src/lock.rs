@@ -66,17 +66,17 @@ impl Lock {
 
     /// Reads `path`; `Ok(None)` when it does not exist.
     pub fn read(path: &Path) -> Result<Option<Self>> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::load::read_text_bounded(path) {
             Ok(text) => text,
-            Err(e)
+            Err(Error::Io { source, .. })
                 if matches!(
-                    e.kind(),
+                    source.kind(),
                     std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
                 ) =>
             {
                 return Ok(None);
             }
-            Err(e) => return Err(Error::io("cannot read", path, e)),
+            Err(e) => return Err(e),
         };
         toml::from_str(&text).map(Some).map_err(|e| Error::Config {
             path: path.to_owned(),

@@ -77,6 +77,7 @@ pub fn write_all_atomic(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
             .tempfile_in(&dir)
             .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
         temp.write_all(bytes)
+            .and_then(|()| set_output_permissions(temp.as_file(), path))
             .and_then(|()| temp.as_file().sync_all())
             .map_err(|e| Error::io("cannot write", temp.path().to_owned(), e))?;
         staged.push((temp, path));
@@ -85,6 +86,25 @@ pub fn write_all_atomic(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
         temp.persist(path)
             .map_err(|e| Error::io("cannot replace", path.clone(), e.error))?;
     }
+    Ok(())
+}
+
+/// Gives a new output file the permissions of the file it replaces, or `0644` (readable by
+/// everyone, as files written by an editor are) when there is none; temporary files start as
+/// `0600`.
+#[cfg(unix)]
+fn set_output_permissions(file: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = match std::fs::metadata(target) {
+        Ok(existing) if existing.is_file() => existing.permissions().mode() & 0o7777,
+        _ => 0o644,
+    };
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+/// Other platforms keep the temporary file's permissions.
+#[cfg(not(unix))]
+fn set_output_permissions(_file: &std::fs::File, _target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -125,5 +145,69 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_0644_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let new = dir.path().join("new.json");
+        write_atomic(&new, b"x").unwrap();
+        assert_eq!(mode(&new), 0o644);
+        let kept = dir.path().join("kept.json");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&kept, b"new").unwrap();
+        assert_eq!(mode(&kept), 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_fifos_symlinks_and_directories() {
+        use std::os::unix::fs::FileTypeExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let target = dir.path().join("target.json");
+        std::fs::write(&target, b"keep").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let subdir = dir.path().join("sub");
+        std::fs::create_dir(&subdir).unwrap();
+        for path in [&fifo, &link, &subdir] {
+            let err = write_atomic(path, b"new").unwrap_err().to_string();
+            assert!(err.contains("is not a regular file"), "{err}");
+        }
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn one_refused_file_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("spec.json");
+        std::fs::write(&good, b"old").unwrap();
+        let bad = dir.path().join("lock");
+        std::fs::create_dir(&bad).unwrap();
+        let files = [(good.clone(), b"new".to_vec()), (bad, b"new".to_vec())];
+        assert!(write_all_atomic(&files).is_err());
+        assert_eq!(std::fs::read(&good).unwrap(), b"old");
     }
 }

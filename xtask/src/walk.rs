@@ -167,18 +167,33 @@ fn schemas_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Map<Str
 /// Calls `f(pointer, reference)` for every `$ref` in `value` (a whole document when `pointer`
 /// is ""), including discriminator mappings and references to examples.
 pub fn refs(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
-    refs_doc(value, pointer, f);
+    refs_doc(value, pointer, &mut strings_only(f));
 }
 
 /// Calls `f` for every `$ref` in a schema subtree.
 pub fn schema_refs(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
-    refs_schema(value, pointer, f);
+    refs_schema(value, pointer, &mut strings_only(f));
 }
 
-fn refs_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
+/// Calls `f(pointer, value)` for every `$ref` keyword in `value` whatever its value is (a
+/// number, an object), so that malformed references can be reported.
+pub fn ref_values(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Value)) {
+    refs_doc(value, pointer, f);
+}
+
+/// A callback on `$ref` values that passes string ones on to `f`.
+fn strings_only<'a>(f: &'a mut dyn FnMut(&str, &str)) -> impl FnMut(&str, &Value) + 'a {
+    move |at, value| {
+        if let Value::String(reference) = value {
+            f(at, reference);
+        }
+    }
+}
+
+fn refs_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Value)) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
+            if let Some(reference) = map.get("$ref") {
                 f(pointer, reference);
             }
             let is_components = pointer == "/components";
@@ -191,7 +206,7 @@ fn refs_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
                     // A map of Example objects: only their `$ref`s matter, `value` is data.
                     if let Value::Object(examples) = child {
                         for (name, example) in examples {
-                            if let Some(Value::String(reference)) = example.get("$ref") {
+                            if let Some(reference) = example.get("$ref") {
                                 f(&push(&child_pointer, name), reference);
                             }
                         }
@@ -218,19 +233,17 @@ fn refs_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
     }
 }
 
-fn refs_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str)) {
+fn refs_schema(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Value)) {
     let Value::Object(map) = value else { return };
-    if let Some(Value::String(reference)) = map.get("$ref") {
+    if let Some(reference) = map.get("$ref") {
         f(pointer, reference);
     }
     if let Some(Value::Object(mapping)) = map.get("discriminator").and_then(|d| d.get("mapping")) {
         let base = push(&push(pointer, "discriminator"), "mapping");
         for (name, target) in mapping {
-            if let Value::String(target) = target {
-                // Mapping values may also be bare schema names; only `#…` values are pointers.
-                if target.starts_with('#') {
-                    f(&push(&base, name), target);
-                }
+            // Mapping values may also be bare schema names; only `#…` values are pointers.
+            if target.as_str().is_some_and(|t| t.starts_with('#')) {
+                f(&push(&base, name), target);
             }
         }
     }

@@ -5,85 +5,10 @@
 //! written. Bad-input tests check the error names the problem and where, and that the spec
 //! and lock are byte-identical afterwards.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-use serde_json::{Value, json};
-
-/// The invented OpenAPI 3.1 fixture.
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets-3.1.yaml")
-}
-
-/// The fixture's overlay and families (relative to the workspace root, where xtask runs).
-const OVERLAY: &str = "xtask/tests/fixtures/widgets-overlay.yaml";
-const FAMILIES: &str = "xtask/tests/fixtures/widgets-families.toml";
-
-/// Runs the xtask binary with `args`.
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap())
-        .output()
-        .expect("run xtask")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A temp dir with `spec/telnyx.json` and `spec/telnyx.lock` synced from the fixture.
-fn synced_dir() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("spec/telnyx.json");
-    let output = xtask(&[
-        "spec",
-        "sync",
-        "--source",
-        fixture().to_str().unwrap(),
-        "--all-tags",
-        "--overlay",
-        OVERLAY,
-        "--families",
-        FAMILIES,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    (dir, out)
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn write_json(path: &Path, value: &Value) {
-    let mut text = serde_json::to_string_pretty(value).unwrap();
-    text.push('\n');
-    std::fs::write(path, text).unwrap();
-}
+use serde_json::json;
+use support::*;
 
 #[test]
 fn sync_converts_the_fixture_and_writes_the_lock() {
@@ -147,34 +72,6 @@ fn sync_output_is_deterministic() {
     let (_a, out_a) = synced_dir();
     let (_b, out_b) = synced_dir();
     assert_eq!(std::fs::read(out_a).unwrap(), std::fs::read(out_b).unwrap());
-}
-
-/// Runs a sync from `source` into the synced copy in `dir` and checks it fails with a message
-/// containing every `expected` fragment, leaving all files byte-identical.
-fn assert_sync_fails(source: &str, out: &Path, dir: &Path, expected: &[&str]) {
-    let before = snapshot(dir);
-    let output = xtask(&[
-        "spec",
-        "sync",
-        "--source",
-        source,
-        "--all-tags",
-        "--overlay",
-        OVERLAY,
-        "--families",
-        FAMILIES,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let message = stderr(&output);
-    for fragment in expected {
-        assert!(
-            message.contains(fragment),
-            "missing {fragment:?} in:\n{message}"
-        );
-    }
-    assert_eq!(snapshot(dir), before, "files changed after a failed sync");
 }
 
 #[test]

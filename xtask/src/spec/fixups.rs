@@ -35,6 +35,9 @@ pub struct Work {
     pub doc: Value,
     /// Operations removed so far.
     pub removed: Vec<RemovedOperation>,
+    /// Nodes moved so far, as (JSON pointer now, JSON pointer in the source), so that an error
+    /// found later can name the node where the user will look for it.
+    pub moved: Vec<(String, String)>,
 }
 
 /// Follows `$ref`s (at most 32 hops) from `value` within `doc`.
@@ -421,6 +424,10 @@ pub fn strip_server_prefix(work: &mut Work) -> usize {
                         ),
                     });
                 } else {
+                    work.moved.push((
+                        crate::pointer::push(&crate::pointer::push("/paths", &new), &key),
+                        crate::pointer::push(&crate::pointer::push("/paths", &old), &key),
+                    ));
                     target.insert(key, value);
                     count += 1;
                 }
@@ -1451,6 +1458,10 @@ pub fn component_name_collisions(work: &mut Work) -> usize {
         for (old, new) in &renames {
             if let Some(schema) = schemas.remove(old) {
                 schemas.insert(new.clone(), schema);
+                work.moved.push((
+                    crate::pointer::push("/components/schemas", new),
+                    crate::pointer::push("/components/schemas", old),
+                ));
             }
         }
     }
@@ -1703,6 +1714,7 @@ mod tests {
         Work {
             doc,
             removed: Vec::new(),
+            moved: Vec::new(),
         }
     }
 

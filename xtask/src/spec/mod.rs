@@ -11,18 +11,21 @@
 //! types and operations exactly as the full one does.
 
 pub mod convert;
+pub mod cycles;
 pub mod families;
 pub mod fixups;
 pub mod names;
 pub mod overlay;
 pub mod prose;
 pub mod prune;
+pub mod shape;
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 pub use fixups::RemovedOperation;
 pub use prune::TagSelection;
+pub use shape::openapi30_from_value;
 
 /// One applied fixup and how many places it changed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -192,6 +195,7 @@ pub fn normalise(
     let mut work = fixups::Work {
         doc,
         removed: Vec::new(),
+        moved: Vec::new(),
     };
     for (name, fixup) in FIXUPS {
         let count = fixup(&mut work);
@@ -200,8 +204,8 @@ pub fn normalise(
             count,
         });
     }
-    let mut doc = work.doc;
-    report.removed = work.removed;
+    let mut doc = std::mem::take(&mut work.doc);
+    report.removed = std::mem::take(&mut work.removed);
     progress("removing upstream prose");
     report.fixups.push(FixupCount {
         name: "strip_prose".to_owned(),
@@ -224,14 +228,33 @@ pub fn normalise(
     report.pruned_components += prune::prune_components(&mut doc);
     report.operations = crate::walk::operation_count(&doc);
     progress("validating the result");
-    prune::check_refs(&doc, origin)?;
-    let (text, openapi) = validate_openapi30(&doc, origin)?;
+    let (text, openapi) = prune::check_refs(&doc, origin)
+        .and_then(|()| validate_openapi30(&doc, origin))
+        .map_err(|e| e.map_pointer(|p| source_pointer(p, &work.moved)))?;
     Ok(Normalised {
         doc,
         text,
         openapi,
         report,
     })
+}
+
+/// Where the node at `pointer` (in the normalised document) was in the source, given the
+/// fixups' moves: the longest moved prefix is replaced by the place it came from.
+fn source_pointer(pointer: &str, moved: &[(String, String)]) -> String {
+    moved
+        .iter()
+        .filter(|(now, _)| {
+            pointer == now
+                || pointer
+                    .strip_prefix(now.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|(now, _)| now.len())
+        .map_or_else(
+            || pointer.to_owned(),
+            |(now, then)| format!("{then}{}", &pointer[now.len()..]),
+        )
 }
 
 /// Checks that `doc` deserializes as an OpenAPI 3.0 document; returns its deterministic JSON
@@ -245,23 +268,6 @@ pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<(String, openapiv
             message: format!("expected OpenAPI 3.0.x, found \"{version}\""),
         });
     }
-    // Deserializing from text gives line/column positions for shape errors.
-    let text = crate::output::to_pretty_json(doc);
-    let openapi = parse_openapi30_text(&text, origin)?;
-    Ok((text, openapi))
-}
-
-/// Deserializes OpenAPI 3.0 JSON text with `openapiv3`, reporting line and column on failure.
-pub fn parse_openapi30_text(text: &str, origin: &str) -> Result<openapiv3::OpenAPI> {
-    serde_json::from_str(text).map_err(|e| Error::OpenApiShape {
-        origin: origin.to_owned(),
-        line: Some(e.line()),
-        column: Some(e.column()),
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or("")
-            .to_owned(),
-    })
+    let openapi = shape::openapi30_from_value(doc, origin)?;
+    Ok((crate::output::to_pretty_json(doc), openapi))
 }

@@ -53,12 +53,30 @@ pub fn operation_tags(operation: &serde_json::Map<String, Value>) -> Vec<String>
 /// naming the reference and the JSON pointer of the object that holds it.
 pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
     let mut failure: Option<Error> = None;
-    walk::refs(doc, "", &mut |at, reference| {
+    walk::ref_values(doc, "", &mut |at, value| {
         if failure.is_some() {
             return;
         }
+        let Some(reference) = value.as_str() else {
+            failure = Some(Error::UnresolvedRef {
+                origin: origin.to_owned(),
+                reference: value.to_string(),
+                pointer: at.to_owned(),
+                message: format!(
+                    "`$ref` is {}; it must be a string such as \"#/components/schemas/Name\"",
+                    crate::load::kind_of(value)
+                ),
+            });
+            return;
+        };
         let message = if pointer::local_ref_tokens(reference).is_none() {
             Some("only local references (`#/…`) are supported".to_owned())
+        } else if pointer::local_ref_tokens(reference).is_some_and(|t| t.is_empty()) {
+            Some(
+                "it refers to the whole document; name a component such as \
+                 \"#/components/schemas/Name\""
+                    .to_owned(),
+            )
         } else if pointer::resolve(doc, reference).is_none() {
             Some("the target does not exist".to_owned())
         } else {
@@ -75,7 +93,7 @@ pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
     });
     match failure {
         Some(error) => Err(error),
-        None => Ok(()),
+        None => super::cycles::check_containment_cycles(doc, origin),
     }
 }
 

@@ -1,0 +1,304 @@
+//! What hostile or careless input does to `xtask`: targets that are not regular files,
+//! unbounded or blocking sources, spec and lock written as one unit, references that cannot be
+//! resolved, duplicate keys, names that collide, and 3.1-only keywords. Each test fails on the
+//! behaviour it guards against.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::*;
+
+/// The fixture with `from` replaced by `to` (which must occur), written into `dir` as `name`.
+fn mutated_fixture(dir: &Path, name: &str, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    assert!(
+        text.contains(from),
+        "the fixture no longer contains {from:?}"
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo failed");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_that_is_not_a_regular_file_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("spec.fifo");
+    mkfifo(&fifo);
+    let target = dir.path().join("elsewhere.json");
+    std::fs::write(&target, "keep").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for out in [&fifo, &link] {
+        let output = sync_to(fixture().to_str().unwrap(), out);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("is not a regular file"),
+            "{}",
+            stderr(&output)
+        );
+        let codegen = xtask(&[
+            "codegen",
+            "--spec",
+            fixture().to_str().unwrap(),
+            "--overlay",
+            OVERLAY,
+            "--families-file",
+            FAMILIES,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(codegen.status.code(), Some(1), "{}", stderr(&codegen));
+        assert!(
+            stderr(&codegen).contains("is not a regular file"),
+            "{}",
+            stderr(&codegen)
+        );
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+}
+
+#[test]
+fn endless_sources_are_cut_off_at_the_documented_limit() {
+    let (dir, out) = synced_dir();
+    assert_sync_fails(
+        "/dev/zero",
+        &out,
+        dir.path(),
+        &["larger than 67108864 bytes"],
+    );
+    let diff = xtask(&["spec", "diff", "/dev/zero", fixture().to_str().unwrap()]);
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        stderr(&diff).contains("larger than 67108864 bytes"),
+        "{}",
+        stderr(&diff)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_without_a_writer_does_not_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("source.yaml");
+    mkfifo(&fifo);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "spec",
+            "sync",
+            "--source",
+            fifo.to_str().unwrap(),
+            "--all-tags",
+            "--out",
+        ])
+        .arg(dir.path().join("out.json"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("xtask blocked on a FIFO with no writer");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut message = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut message).unwrap();
+    assert_eq!(status.code(), Some(1), "{message}");
+    assert!(message.contains("the document is empty"), "{message}");
+}
+
+#[test]
+fn spec_and_lock_are_written_together_or_not_at_all() {
+    let (dir, out) = synced_dir();
+    // The lock cannot be replaced (a directory stands where it goes); the spec would change.
+    let lock = out.with_file_name("telnyx.lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+    let source = mutated_fixture(
+        dir.path(),
+        "v2.yaml",
+        "title: Widgets",
+        "title: Widgets Two",
+    );
+    assert_sync_fails(
+        &source,
+        &out,
+        dir.path(),
+        &["refusing to replace", "telnyx.lock"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_by_everyone() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (_dir, out) = synced_dir();
+    for path in [out.clone(), out.with_file_name("telnyx.lock")] {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{}", path.display());
+    }
+}
+
+#[test]
+fn malformed_references_are_refused() {
+    let (dir, out) = synced_dir();
+    let number = mutated_fixture(
+        dir.path(),
+        "number.yaml",
+        "size: {$ref: '#/components/schemas/Size'}",
+        "size: {$ref: 42}",
+    );
+    assert_sync_fails(
+        &number,
+        &out,
+        dir.path(),
+        &[
+            "`$ref` is a number; it must be a string",
+            "/components/schemas/NewWidget/properties/size",
+        ],
+    );
+    let root = mutated_fixture(
+        dir.path(),
+        "root.yaml",
+        "size: {$ref: '#/components/schemas/Size'}",
+        "size: {$ref: '#'}",
+    );
+    assert_sync_fails(&root, &out, dir.path(), &["refers to the whole document"]);
+}
+
+#[test]
+fn reference_cycles_without_an_exit_are_refused_with_their_path() {
+    let (dir, out) = synced_dir();
+    let pair = mutated_fixture(
+        dir.path(),
+        "pair.yaml",
+        "    Unused:\n      type: object\n      properties:\n        x: {type: integer}\n",
+        "    Unused: {$ref: '#/components/schemas/Other'}\n    Other: {$ref: '#/components/schemas/Unused'}\n",
+    );
+    assert_sync_fails(
+        &pair,
+        &out,
+        dir.path(),
+        &[
+            "the schema contains itself",
+            "#/components/schemas/Other → #/components/schemas/Unused",
+        ],
+    );
+    let own = mutated_fixture(
+        dir.path(),
+        "own.yaml",
+        "    Size:\n      type: string\n      enum: [small, large]\n",
+        "    Size: {$ref: '#/components/schemas/Size'}\n",
+    );
+    assert_sync_fails(
+        &own,
+        &out,
+        dir.path(),
+        &["#/components/schemas/Size → #/components/schemas/Size"],
+    );
+    // Through an optional property the recursion ends: that syncs.
+    let fine = mutated_fixture(
+        dir.path(),
+        "fine.yaml",
+        "        x: {type: integer}\n",
+        "        x: {type: integer}\n        next: {$ref: '#/components/schemas/Unused'}\n",
+    );
+    let output = sync_to(&fine, &dir.path().join("fine.json"));
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn duplicate_keys_are_refused_with_both_positions() {
+    let (dir, out) = synced_dir();
+    let yaml = mutated_fixture(
+        dir.path(),
+        "dup.yaml",
+        "    Size:\n",
+        "    Widget: {type: string}\n    Size:\n",
+    );
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let first = line_of("    Widget:");
+    let second = line_of("    Widget: {type");
+    assert_sync_fails(
+        &yaml,
+        &out,
+        dir.path(),
+        &[
+            "duplicate key `Widget`",
+            "`/components/schemas`",
+            &format!("first at line {first}, column 5"),
+            &format!("again at line {second}, column 5"),
+        ],
+    );
+    let json = dir.path().join("dup.json");
+    std::fs::write(
+        &json,
+        "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n \"paths\": {},\n \"paths\": {}}\n",
+    )
+    .unwrap();
+    assert_sync_fails(
+        json.to_str().unwrap(),
+        &out,
+        dir.path(),
+        &[
+            "duplicate key `paths`",
+            "first at line 2, column 2",
+            "again at line 3, column 2",
+        ],
+    );
+}
+
+#[test]
+fn errors_point_into_the_source_not_the_converted_document() {
+    let (dir, out) = synced_dir();
+    let bad = mutated_fixture(
+        dir.path(),
+        "shape.yaml",
+        "          required: true\n          schema: {type: string, format: uuid}\n",
+        "          required: true\n          schema: {type: string, format: uuid}\n          style: 17\n",
+    );
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l == "        - name: gadget_id")
+        .unwrap()
+        + 1;
+    assert_sync_fails(
+        &bad,
+        &out,
+        dir.path(),
+        &[
+            "/paths/~1v2~1gadgets~1{gadget_id}/get/parameters/0",
+            &format!("(source line {line}, column 11)"),
+        ],
+    );
+}
