@@ -204,6 +204,7 @@ pub fn sync_loaded(
         fixups: report.fixups.clone(),
         overlay: report.overlay.clone(),
         removed: report.removed.clone(),
+        dropped_keywords: report.dropped_keywords.clone(),
     };
     let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
         (options.out.clone(), text.clone().into_bytes()),
@@ -298,6 +299,17 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
             "  removed {} {} ({}): {}",
             removed.method, removed.path, removed.operation_id, removed.reason
         );
+    }
+    if !r.dropped_keywords.is_empty() {
+        let _ = writeln!(
+            s,
+            "dropped:     {} JSON Schema keyword(s) OpenAPI 3.0 cannot express (not enforced \
+             by the generated client):",
+            r.dropped_keywords.len()
+        );
+        for dropped in &r.dropped_keywords {
+            let _ = writeln!(s, "  {} at {}", dropped.keyword, dropped.pointer);
+        }
     }
     let _ = writeln!(s, "fixups:");
     for fixup in r.fixups.iter().filter(|f| f.count > 0) {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::spec::keywords::DroppedKeyword;
 use crate::spec::overlay::AppliedAction;
 use crate::spec::{FixupCount, RemovedOperation};
 
@@ -55,6 +56,13 @@ pub struct Lock {
     /// Operations removed, with reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<RemovedOperation>,
+    /// JSON Schema keywords removed because OpenAPI 3.0 has no form for them.
+    #[serde(
+        default,
+        rename = "dropped_keyword",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub dropped_keywords: Vec<DroppedKeyword>,
 }
 
 impl Lock {
@@ -129,6 +137,10 @@ mod tests {
                 path: "/ws".into(),
                 operation_id: "Ws".into(),
                 reason: "WebSocket".into(),
+            }],
+            dropped_keywords: vec![DroppedKeyword {
+                keyword: "if".into(),
+                pointer: "/components/schemas/A".into(),
             }],
         };
         let text = lock.to_text().unwrap();

@@ -302,3 +302,136 @@ fn errors_point_into_the_source_not_the_converted_document() {
         ],
     );
 }
+
+#[test]
+fn colliding_and_reserved_operation_names_are_renamed_by_sync_and_refused_by_codegen() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture())
+        .unwrap()
+        .replacen("operationId: CreateWidget", "operationId: get-thing", 1)
+        .replacen("operationId: GetGadget", "operationId: get_thing", 1)
+        .replacen("operationId: ListWidgets", "operationId: send", 1);
+    let source = dir.path().join("names.yaml");
+    std::fs::write(&source, text).unwrap();
+    let out = dir.path().join("names.json");
+    let output = sync_to(source.to_str().unwrap(), &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let doc = read_json(&out);
+    let mut ids: Vec<String> = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    assert!(!ids.contains(&"send".to_owned()), "{ids:?}");
+    let lock = std::fs::read_to_string(out.with_file_name("telnyx.lock")).unwrap();
+    assert!(
+        lock.contains("name = \"reserved_operation_names\"\ncount = 1"),
+        "{lock}"
+    );
+    assert!(
+        lock.contains("name = \"operation_ids\"\ncount = 1"),
+        "{lock}"
+    );
+    assert!(ids.contains(&"sendGet".to_owned()), "{ids:?}");
+
+    // The same names in an OpenAPI 3.0 document given to codegen directly are refused.
+    let mut raw = doc.clone();
+    let paths = raw["paths"].as_object_mut().unwrap();
+    let mut n = 0;
+    for item in paths.values_mut() {
+        for op in item.as_object_mut().unwrap().values_mut() {
+            if op.get("operationId").is_some() {
+                op["operationId"] =
+                    serde_json::json!(["get-thing", "get_thing", "x", "y"][n.min(3)]);
+                n += 1;
+            }
+        }
+    }
+    let colliding = dir.path().join("colliding.json");
+    write_json(&colliding, &raw);
+    let codegen = xtask(&[
+        "codegen",
+        "--spec",
+        colliding.to_str().unwrap(),
+        "--out",
+        dir.path().join("client.rs").to_str().unwrap(),
+    ]);
+    assert_eq!(codegen.status.code(), Some(1));
+    let message = stderr(&codegen);
+    assert!(
+        message.contains("`get-thing`") && message.contains("`get_thing`"),
+        "{message}"
+    );
+    assert!(!dir.path().join("client.rs").exists());
+}
+
+#[test]
+fn keywords_only_31_has_are_converted_or_reported_by_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = mutated_fixture(
+        dir.path(),
+        "keywords.yaml",
+        "    Size:\n      type: string\n      enum: [small, large]\n",
+        "    Size:\n      type: string\n      enum: [small, large]\n      $comment: sizes\n\
+         \x20   Labels:\n      type: object\n      properties:\n        main: {$ref: '#/components/schemas/Labels/$defs/Label'}\n\
+         \x20     patternProperties:\n        '^x-': {type: string}\n      dependentRequired: {main: [other]}\n\
+         \x20     unevaluatedProperties: false\n      $defs:\n        Label: {type: string, $anchor: label}\n",
+    );
+    let source = {
+        // Something must use Labels, or it is pruned as unreferenced.
+        let text = std::fs::read_to_string(&source).unwrap().replacen(
+            "        state: {type: string, enum: [on, off]}\n",
+            "        state: {type: string, enum: [on, off]}\n        labels: {$ref: '#/components/schemas/Labels'}\n        first: {$ref: '#label'}\n",
+            1,
+        );
+        std::fs::write(&source, text).unwrap();
+        source
+    };
+    let out = dir.path().join("keywords.json");
+    let output = sync_to(&source, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&out).unwrap();
+    for keyword in [
+        "$defs",
+        "$anchor",
+        "$comment",
+        "patternProperties",
+        "dependentRequired",
+        "unevaluated",
+    ] {
+        assert!(!text.contains(keyword), "{keyword} reached the 3.0 output");
+    }
+    let doc = read_json(&out);
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Label"]["type"], "string");
+    assert_eq!(
+        schemas["Labels"]["properties"]["main"]["$ref"],
+        "#/components/schemas/Label"
+    );
+    // Beside `patternProperties`, `unevaluatedProperties: false` is not `additionalProperties:
+    // false` (keys matching the pattern are allowed), so it is reported, not converted.
+    assert!(schemas["Labels"].get("additionalProperties").is_none());
+    assert_eq!(
+        schemas["Widget"]["properties"]["first"]["$ref"],
+        "#/components/schemas/Label"
+    );
+    let lock = std::fs::read_to_string(out.with_file_name("telnyx.lock")).unwrap();
+    for keyword in [
+        "dependentRequired",
+        "patternProperties",
+        "unevaluatedProperties",
+    ] {
+        assert!(
+            lock.contains(&format!("[[dropped_keyword]]\nkeyword = \"{keyword}\"\npointer = \"/components/schemas/Labels\"")),
+            "{lock}"
+        );
+    }
+    assert!(
+        stdout(&output).contains("patternProperties at /components/schemas/Labels"),
+        "{}",
+        stdout(&output)
+    );
+}

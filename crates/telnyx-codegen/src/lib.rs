@@ -47,6 +47,7 @@ mod enums;
 mod error;
 mod errors;
 mod extras;
+pub mod names;
 mod run;
 pub mod select;
 
@@ -117,6 +118,7 @@ pub fn generate(
 
     let document = document::parse(spec_json, source_name, options.families.as_ref())?;
     let operations = document::operations(&document, source_name)?;
+    names::check_operation_names(&operations, source_name)?;
     let inner_type: syn::Type = syn::parse_str(&options.inner_type)
         .map_err(|e| internal(format!("Options::inner_type is not a Rust type: {e}")))?;
     let settings = run::settings(&inner_type);

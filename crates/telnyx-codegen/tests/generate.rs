@@ -219,3 +219,38 @@ fn list_data_behind_a_named_array_schema_is_unwrapped() {
         "newtype unwrapped: {code}"
     );
 }
+
+#[test]
+fn operation_ids_that_give_the_same_rust_name_are_refused_naming_both() {
+    for (first, second, name) in [
+        ("get-thing", "get_thing", "get_thing"),
+        ("getThing", "get_thing", "get_thing"),
+    ] {
+        let doc = SMALL
+            .replace("\"ListThings\"", &format!("\"{first}\""))
+            .replace("\"CreateThing\"", &format!("\"{second}\""));
+        let Err(err) = generate(&doc, "small.json", &Options::default()) else {
+            panic!("colliding ids must be refused");
+        };
+        let err = err.to_string();
+        assert!(err.contains(&format!("`{first}` (GET /things)")), "{err}");
+        assert!(err.contains(&format!("`{second}` (POST /things)")), "{err}");
+        assert!(err.contains(&format!("`{name}`")), "{err}");
+    }
+}
+
+#[test]
+fn an_operation_id_whose_builder_shadows_a_used_name_is_refused() {
+    for (id, builder) in [("send", "Send"), ("error", "Error"), ("result", "Result")] {
+        let doc = SMALL.replace("\"CreateThing\"", &format!("\"{id}\""));
+        let Err(err) = generate(&doc, "small.json", &Options::default()) else {
+            panic!("a reserved builder name must be refused");
+        };
+        let err = err.to_string();
+        assert!(err.contains(&format!("`builder::{builder}`")), "{err}");
+        assert!(
+            err.contains(&format!("operationId `{id}` (POST /things)")),
+            "{err}"
+        );
+    }
+}

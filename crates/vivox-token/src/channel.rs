@@ -5,9 +5,28 @@ use std::fmt::{self, Write as _};
 use crate::error::{Field, InputError, PositionalError};
 use crate::name::check_characters;
 use crate::realm::Realm;
+use crate::uri_parse::{UriFault, check_domain, split, strip_issuer};
 
 /// The most characters Vivox allows in a channel name.
 pub const MAX_CHANNEL_NAME_LEN: usize = 200;
+
+/// The largest audible distance (`max_range`) accepted: 2³¹ − 1, the largest
+/// value of the 32-bit signed integer Vivox's SDKs take for it.
+pub const MAX_AUDIBLE_DISTANCE: u32 = i32::MAX as u32;
+
+/// The largest rolloff (audio fade intensity) accepted. Vivox's scale has 1.0
+/// as normal strength and 2.0 as double; 1000 leaves room for any real use
+/// while keeping the URI short.
+pub const MAX_ROLLOFF: f64 = 1000.0;
+
+/// The longest URI accepted in bytes, whole, from `sip:` to the domain.
+///
+/// Only channel URIs can come near it (a user URI is at most 385 bytes: the
+/// 127-byte account and a 253-byte domain); a channel URI is bounded by its
+/// name, issuer, domain and properties, and an environment id may use what
+/// is left. Three URIs of this size still fit in a token of
+/// [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
+pub const MAX_URI_LEN: usize = 1024;
 
 /// How distance changes loudness in a positional channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,10 +77,10 @@ pub struct PositionalProperties {
 impl PositionalProperties {
     /// Validates positional properties.
     ///
-    /// - `max_range`: audible distance, at least 1;
+    /// - `max_range`: audible distance, from 1 to [`MAX_AUDIBLE_DISTANCE`];
     /// - `clamping`: conversational distance, from 0 to `max_range`;
-    /// - `rolloff`: how fast volume falls with distance, finite and at least 0.0;
-    ///   written with exactly three decimals;
+    /// - `rolloff`: how fast volume falls with distance, from 0.0 to
+    ///   [`MAX_ROLLOFF`]; written with exactly three decimals;
     /// - `model`: the audio fade model.
     ///
     /// # Errors
@@ -75,6 +94,12 @@ impl PositionalProperties {
         if max_range == 0 {
             return Err(PositionalError::MaxRangeZero);
         }
+        if max_range > MAX_AUDIBLE_DISTANCE {
+            return Err(PositionalError::MaxRangeTooLarge {
+                max_range,
+                limit: MAX_AUDIBLE_DISTANCE,
+            });
+        }
         if clamping > max_range {
             return Err(PositionalError::ClampingAboveMaxRange {
                 clamping,
@@ -86,6 +111,12 @@ impl PositionalProperties {
         }
         if rolloff < 0.0 {
             return Err(PositionalError::RolloffNegative { rolloff });
+        }
+        if rolloff > MAX_ROLLOFF {
+            return Err(PositionalError::RolloffTooLarge {
+                rolloff,
+                limit: MAX_ROLLOFF,
+            });
         }
         Ok(PositionalProperties {
             max_range,
@@ -118,6 +149,43 @@ impl PositionalProperties {
     #[must_use]
     pub fn model(&self) -> AudioFadeModel {
         self.model
+    }
+
+    /// Reads `{max_range}-{clamping}-{rolloff}-{model}`, the part of a channel
+    /// URI after `!p-`, with the same limits as [`PositionalProperties::new`].
+    fn parse_uri_suffix(text: &str) -> Result<Self, String> {
+        const FORM: &str = "positional properties are written !p-MAX-CLAMP-ROLLOFF-MODEL, \
+                            e.g. !p-32-1-1.000-1";
+        let fields: Vec<&str> = text.split('-').collect();
+        let [max_range, clamping, rolloff, model] = fields.as_slice() else {
+            return Err(format!("{FORM}; found !p-{text}"));
+        };
+        let whole = |what: &str, value: &str| {
+            if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                value
+                    .parse::<u32>()
+                    .map_err(|_| format!("{what} {value} is too large"))
+            } else {
+                Err(format!("{what} {value:?} is not a whole number; {FORM}"))
+            }
+        };
+        let max_range = whole("MAX", max_range)?;
+        let clamping = whole("CLAMP", clamping)?;
+        let model = whole("MODEL", model)?;
+        let rolloff: f64 = rolloff
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.')
+            .then(|| rolloff.parse().ok())
+            .flatten()
+            .ok_or_else(|| format!("ROLLOFF {rolloff:?} is not a decimal number; {FORM}"))?;
+        let model = u8::try_from(model)
+            .ok()
+            .and_then(|number| AudioFadeModel::try_from(number).ok())
+            .ok_or_else(|| {
+                format!("audio fade model {model} is unknown; use 1 (inverse), 2 (linear) or 3 (exponential)")
+            })?;
+        PositionalProperties::new(max_range, clamping, rolloff, model)
+            .map_err(|error| error.to_string())
     }
 }
 
@@ -221,7 +289,9 @@ impl ChannelUri {
         if let Some(environment_id) = environment_id {
             check_characters(Field::EnvironmentId, environment_id)?;
         }
-        let mut uri = String::with_capacity(64 + name.len());
+        let mut uri = String::with_capacity(
+            64 + name.len() + environment_id.map_or(0, str::len) + realm.domain().as_str().len(),
+        );
         uri.push_str("sip:confctl-");
         uri.push(kind.letter());
         uri.push('-');
@@ -238,9 +308,60 @@ impl ChannelUri {
         }
         uri.push('@');
         uri.push_str(realm.domain().as_str());
+        if uri.len() > MAX_URI_LEN {
+            let len = uri.len();
+            return Err(InputError::TooLong {
+                field: Field::ChannelUri,
+                value: uri,
+                len,
+                max: MAX_URI_LEN,
+                unit: "bytes",
+                hint: "use a shorter channel name or environment id".to_owned(),
+            });
+        }
         Ok(ChannelUri {
             realm: realm.clone(),
             uri,
+        })
+    }
+
+    /// Reads a channel URI of `realm` back from a token's claim.
+    ///
+    /// The name and environment id cannot be told apart (both may contain
+    /// dots), so the part between `{iss}.` and `!p-…`/`@` is checked as one
+    /// name; the whole URI is limited to [`MAX_URI_LEN`].
+    pub(crate) fn parse(realm: &Realm, text: &str) -> Result<Self, UriFault> {
+        const FORM: &str = "expected sip:confctl-{g|e|d}-{iss}.{name}[!p-…]@{domain}";
+        let (local, domain) = split(text).map_err(UriFault::Shape)?;
+        let typed = local.strip_prefix("confctl-").ok_or_else(|| {
+            UriFault::Shape(format!("it does not start with sip:confctl-; {FORM}"))
+        })?;
+        let (letter, rest) = match typed.as_bytes() {
+            [letter @ (b'g' | b'e' | b'd'), b'-', ..] => (*letter, &typed[2..]),
+            _ => {
+                return Err(UriFault::Shape(format!(
+                    "the channel type after confctl- must be g, e or d followed by -; {FORM}"
+                )));
+            }
+        };
+        let name = strip_issuer(rest, realm)?;
+        let name = if letter == b'd' {
+            let (name, properties) = name.rsplit_once("!p-").ok_or_else(|| {
+                UriFault::Shape(
+                    "a positional (confctl-d-) channel needs !p-MAX-CLAMP-ROLLOFF-MODEL before the @"
+                        .to_owned(),
+                )
+            })?;
+            PositionalProperties::parse_uri_suffix(properties).map_err(UriFault::Shape)?;
+            name
+        } else {
+            name
+        };
+        check_characters(Field::ChannelName, name).map_err(|e| UriFault::Shape(e.to_string()))?;
+        check_domain(realm, domain)?;
+        Ok(ChannelUri {
+            realm: realm.clone(),
+            uri: text.to_owned(),
         })
     }
 }
@@ -422,6 +543,128 @@ mod tests {
             positional(32, 1, 1.0, 3).map(|p| p.to_string()),
             Ok("!p-32-1-1.000-3".to_owned())
         );
+    }
+
+    #[test]
+    fn audible_distance_is_at_most_the_largest_32_bit_signed_integer() {
+        assert!(positional(MAX_AUDIBLE_DISTANCE, MAX_AUDIBLE_DISTANCE, 1.0, 1).is_ok());
+        assert_eq!(
+            positional(MAX_AUDIBLE_DISTANCE + 1, 0, 1.0, 1),
+            Err(PositionalError::MaxRangeTooLarge {
+                max_range: 2_147_483_648,
+                limit: 2_147_483_647
+            })
+        );
+        assert!(positional(u32::MAX, 0, 1.0, 1).is_err());
+    }
+
+    #[test]
+    fn rolloff_is_at_most_a_thousand() {
+        assert_eq!(
+            positional(32, 1, MAX_ROLLOFF, 1).map(|p| p.to_string()),
+            Ok("!p-32-1-1000.000-1".to_owned())
+        );
+        for rolloff in [1000.001, 1e308, f64::MAX] {
+            match positional(32, 1, rolloff, 1) {
+                Err(error @ PositionalError::RolloffTooLarge { limit, .. }) => {
+                    assert_eq!(limit, 1000.0);
+                    let message = error.to_string();
+                    assert!(message.contains("the limit is 1000"), "{message}");
+                    assert!(message.len() < 120, "{message}");
+                }
+                other => panic!("{rolloff}: {other:?}"),
+            }
+        }
+        let message = positional(32, 1, 1e308, 1).unwrap_err().to_string();
+        assert!(message.contains("1e308"), "{message}");
+    }
+
+    #[test]
+    fn the_longest_positional_channel_uri_is_bounded() {
+        let realm = realm();
+        let widest =
+            positional(MAX_AUDIBLE_DISTANCE, MAX_AUDIBLE_DISTANCE, MAX_ROLLOFF, 3).expect("valid");
+        let uri = ChannelUri::new(&realm, &"c".repeat(200), ChannelKind::Positional(widest))
+            .expect("fits");
+        assert!(
+            uri.as_str()
+                .ends_with("!p-2147483647-2147483647-1000.000-3@tla.vivox.com")
+        );
+        assert!(uri.as_str().len() <= MAX_URI_LEN);
+    }
+
+    #[test]
+    fn a_channel_uri_longer_than_the_limit_is_refused() {
+        let realm = realm();
+        // Everything but the environment id: `sip:confctl-g-` + issuer + `.lobby.` + `@tla.vivox.com`.
+        let fixed = 14 + 22 + 7 + 14;
+        let fits = "e".repeat(MAX_URI_LEN - fixed);
+        let uri = ChannelUri::in_environment(&realm, "lobby", &fits, ChannelKind::Group)
+            .expect("exactly at the limit");
+        assert_eq!(uri.as_str().len(), MAX_URI_LEN);
+        let over = "e".repeat(MAX_URI_LEN - fixed + 1);
+        match ChannelUri::in_environment(&realm, "lobby", &over, ChannelKind::Group) {
+            Err(
+                error @ InputError::TooLong {
+                    field: Field::ChannelUri,
+                    len: 1025,
+                    max: 1024,
+                    ..
+                },
+            ) => assert!(error.to_string().contains("the limit is 1024"), "{error}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_channel_uris_it_builds() {
+        let realm = realm();
+        let custom = positional(100, 10, 2.5, 2).expect("valid");
+        for (name, environment, kind) in [
+            ("testchannel", None, ChannelKind::Group),
+            ("testchannel", None, ChannelKind::Echo),
+            ("a!p-1-1-1.000-1", None, ChannelKind::Positional(custom)),
+            ("a!p-1-1-1.000-1", None, ChannelKind::Group),
+            (
+                "lobby",
+                Some("env1"),
+                ChannelKind::Positional(PositionalProperties::default()),
+            ),
+        ] {
+            let built = match environment {
+                Some(environment) => ChannelUri::in_environment(&realm, name, environment, kind),
+                None => ChannelUri::new(&realm, name, kind),
+            }
+            .expect("valid");
+            assert_eq!(ChannelUri::parse(&realm, built.as_str()), Ok(built));
+        }
+        assert_eq!(
+            ChannelUri::parse(
+                &realm,
+                "sip:confctl-g-blindmelon-AppName-dev.c@other.vivox.com"
+            ),
+            Err(UriFault::Domain("other.vivox.com".to_owned()))
+        );
+        assert_eq!(
+            ChannelUri::parse(&realm, "sip:confctl-g-other.c@tla.vivox.com"),
+            Err(UriFault::Issuer)
+        );
+        for bad in [
+            "sip:confctl-g-blindmelon-AppName-dev@tla.vivox.com",
+            "sip:confctl-g-blindmelon-AppName-dev.@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32-1-1.0@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32--1-1.0-1@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32-1-NaN-1@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32-1-inf-1@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32-1-1.0-300@tla.vivox.com",
+            "sip:confctl-d-blindmelon-AppName-dev.c!p-32-33-1.0-1@tla.vivox.com",
+        ] {
+            assert!(
+                matches!(ChannelUri::parse(&realm, bad), Err(UriFault::Shape(_))),
+                "{bad}: {:?}",
+                ChannelUri::parse(&realm, bad)
+            );
+        }
     }
 
     #[test]

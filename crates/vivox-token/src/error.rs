@@ -1,6 +1,7 @@
 //! What can go wrong when building URIs, minting tokens or verifying them.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::action::Action;
 use crate::codes;
@@ -24,6 +25,8 @@ pub enum Field {
     Account,
     /// A channel name.
     ChannelName,
+    /// A whole channel URI, measured against [`MAX_URI_LEN`](crate::MAX_URI_LEN).
+    ChannelUri,
 }
 
 impl Field {
@@ -38,6 +41,7 @@ impl Field {
             Field::EnvironmentId => "environment id",
             Field::Account => "account name",
             Field::ChannelName => "channel name",
+            Field::ChannelUri => "channel URI",
         }
     }
 }
@@ -55,6 +59,17 @@ pub enum PositionalError {
     /// `max_range` was 0.
     #[error("max_range (audible distance) must be at least 1, got 0")]
     MaxRangeZero,
+    /// `max_range` was above [`MAX_AUDIBLE_DISTANCE`](crate::MAX_AUDIBLE_DISTANCE).
+    #[error(
+        "max_range (audible distance) {max_range} is too large; the limit is {limit} \
+         (Vivox's SDKs take a 32-bit signed integer)"
+    )]
+    MaxRangeTooLarge {
+        /// The audible distance given.
+        max_range: u32,
+        /// The largest accepted.
+        limit: u32,
+    },
     /// `clamping` was larger than `max_range`.
     #[error(
         "clamping (conversational distance) {clamping} is larger than max_range {max_range}; \
@@ -67,7 +82,7 @@ pub enum PositionalError {
         max_range: u32,
     },
     /// `rolloff` was negative.
-    #[error("rolloff {rolloff} is negative; use 0.0 or more (the default is 1.0)")]
+    #[error("rolloff {} is negative; use 0.0 or more (the default is 1.0)", number(*.rolloff))]
     RolloffNegative {
         /// The rolloff given.
         rolloff: f64,
@@ -75,6 +90,17 @@ pub enum PositionalError {
     /// `rolloff` was NaN or infinite.
     #[error("rolloff must be a finite number of 0.0 or more (the default is 1.0)")]
     RolloffNotFinite,
+    /// `rolloff` was above [`MAX_ROLLOFF`](crate::MAX_ROLLOFF).
+    #[error(
+        "rolloff {} is too large; the limit is {limit} (1.0 is normal strength, 2.0 double)",
+        number(*.rolloff)
+    )]
+    RolloffTooLarge {
+        /// The rolloff given.
+        rolloff: f64,
+        /// The largest accepted.
+        limit: f64,
+    },
     /// The audio fade model number was not 1, 2 or 3.
     #[error("audio fade model {model} is unknown; use 1 (inverse), 2 (linear) or 3 (exponential)")]
     UnknownModel {
@@ -83,7 +109,27 @@ pub enum PositionalError {
     },
 }
 
-/// A name, issuer, domain, key or channel property that Vivox would not accept.
+/// `value` for a message: as written when short, in scientific notation when
+/// it would take more than a dozen digits (`1e308` rather than 309 digits).
+fn number(value: f64) -> String {
+    if value.abs() < 1e12 {
+        value.to_string()
+    } else {
+        format!("{value:e}")
+    }
+}
+
+/// `duration` in seconds for a message: `90 s`, `0.5 s`.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_nanos() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} s", duration.as_secs_f64())
+    }
+}
+
+/// A name, issuer, domain, key or channel property that Vivox would not accept,
+/// or a token lifetime or verification leeway out of range.
 ///
 /// Every message says what was wrong and how to fix it. None of them contains
 /// the signing key.
@@ -158,6 +204,52 @@ pub enum InputError {
     /// A positional channel property is out of range.
     #[error("invalid positional channel properties: {0}")]
     Positional(#[from] PositionalError),
+    /// A token lifetime outside [`MIN_TTL`](crate::MIN_TTL)`..=`[`MAX_TTL`](crate::MAX_TTL).
+    #[error(
+        "a token lifetime of {} is out of range; use {} to {} seconds (Vivox recommends 90)",
+        seconds(*.ttl),
+        .min.as_secs(),
+        .max.as_secs()
+    )]
+    TtlOutOfRange {
+        /// The lifetime given.
+        ttl: Duration,
+        /// The shortest accepted.
+        min: Duration,
+        /// The longest accepted.
+        max: Duration,
+    },
+    /// A verification leeway above [`MAX_LEEWAY`](crate::MAX_LEEWAY).
+    #[error(
+        "a leeway of {} is too long; use at most {} seconds, enough for clock skew \
+         between servers",
+        seconds(*.leeway),
+        .max.as_secs()
+    )]
+    LeewayTooLong {
+        /// The leeway given.
+        leeway: Duration,
+        /// The longest accepted.
+        max: Duration,
+    },
+}
+
+impl InputError {
+    /// The piece of input the error is about, where it is one of the [`Field`]s.
+    #[must_use]
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            InputError::Empty { field }
+            | InputError::InvalidCharacter { field, .. }
+            | InputError::BadPercentEscape { field, .. }
+            | InputError::TooLong { field, .. } => Some(*field),
+            InputError::InvalidDomain { .. } => Some(Field::Domain),
+            InputError::EmptyKey
+            | InputError::Positional(_)
+            | InputError::TtlOutOfRange { .. }
+            | InputError::LeewayTooLong { .. } => None,
+        }
+    }
 }
 
 /// Why a token could not be minted.
@@ -182,6 +274,30 @@ pub enum MintError {
         found: Realm,
         /// The signer's realm.
         expected: Realm,
+    },
+    /// The `exp` given is not after the current time: the token would be born expired.
+    #[error(
+        "the expiry {expires_at} (Unix seconds) is not in the future (it is now {now}); give a \
+         later time, or a lifetime instead (the recommended lifetime is 90 s)"
+    )]
+    ExpiryInPast {
+        /// The `exp` given.
+        expires_at: u64,
+        /// The time the check used.
+        now: u64,
+    },
+    /// The `exp` given is further ahead than [`MAX_TTL`](crate::MAX_TTL).
+    #[error(
+        "the expiry {expires_at} (Unix seconds) is more than {max_ttl_secs} s after now ({now}); \
+         tokens are short-lived credentials: give a time at most {max_ttl_secs} s ahead"
+    )]
+    ExpiryTooFar {
+        /// The `exp` given.
+        expires_at: u64,
+        /// The time the check used.
+        now: u64,
+        /// The longest lifetime accepted, in seconds.
+        max_ttl_secs: u64,
     },
 }
 
@@ -298,6 +414,57 @@ pub enum VerifyError {
         /// The token's `iss`.
         found: String,
     },
+    /// `iss` is not a valid issuer, or `f`, `t` or `sub` is not a URI of the
+    /// kind the action takes.
+    #[error("the `{claim}` claim {value:?} is not a valid {expected}: {reason}")]
+    InvalidClaim {
+        /// The claim name.
+        claim: &'static str,
+        /// The claim's value.
+        value: String,
+        /// What the claim must hold, with its form.
+        expected: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A URI in `f`, `t` or `sub` belongs to another issuer than the token's `iss`.
+    #[error(
+        "the `{claim}` claim {uri:?} is not a URI of issuer {issuer:?}, the token's issuer; \
+         every URI of a token is built from its issuer"
+    )]
+    UriIssuerMismatch {
+        /// The claim name.
+        claim: &'static str,
+        /// The claim's value.
+        uri: String,
+        /// The issuer the URI must belong to.
+        issuer: String,
+    },
+    /// A URI in `f`, `t` or `sub` is at another domain than the expected one.
+    #[error(
+        "the `{claim}` claim {uri:?} is at domain {found:?}, but {expected:?} was expected{}",
+        if *.expected_given { "" } else { " (the domain of `f`)" }
+    )]
+    UriDomainMismatch {
+        /// The claim name.
+        claim: &'static str,
+        /// The claim's value.
+        uri: String,
+        /// The domain found in the URI.
+        found: String,
+        /// The domain expected.
+        expected: String,
+        /// Whether `expected` was given to the verifier (or else taken from `f`).
+        expected_given: bool,
+    },
+    /// The URIs are each valid, but together they are no token Vivox has.
+    #[error("not a valid {action} token: {reason}")]
+    InvalidGrant {
+        /// The token's action.
+        action: Action,
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 /// Who needs a missing claim, for [`VerifyError::MissingClaim`]'s message.
@@ -321,10 +488,15 @@ impl VerifyError {
             | VerifyError::BadJson { .. }
             | VerifyError::UnknownAction { .. }
             | VerifyError::MissingClaim { .. }
-            | VerifyError::UnexpectedClaim { .. } => Some(codes::MALFORMED),
+            | VerifyError::UnexpectedClaim { .. }
+            | VerifyError::InvalidClaim { .. }
+            | VerifyError::InvalidGrant { .. } => Some(codes::MALFORMED),
             VerifyError::BadSignature => Some(codes::BAD_SIGNATURE),
             VerifyError::Expired { .. } => Some(codes::EXPIRED),
-            VerifyError::IssuerMismatch { .. } => Some(codes::ISSUER_MISMATCH),
+            VerifyError::IssuerMismatch { .. } | VerifyError::UriIssuerMismatch { .. } => {
+                Some(codes::ISSUER_MISMATCH)
+            }
+            VerifyError::UriDomainMismatch { .. } => Some(codes::CLAIMS_MISMATCH),
         }
     }
 }

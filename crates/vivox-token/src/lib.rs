@@ -15,9 +15,13 @@
 //!   parameter types encode who may do what: a server-wide kick takes an
 //!   [`AdminUri`], so it cannot be built for a user.
 //! - [`Signer`]: holds the realm and the keyed HMAC state; mints [`Token`]s
-//!   with `vxi` from a [`VxiCounter`] and `exp` = now + 90 s from a [`Clock`].
+//!   with `vxi` from a [`VxiCounter`] (randomly seeded, so processes and hosts
+//!   do not repeat each other's values) and `exp` = now + 90 s from a [`Clock`].
+//!   Lifetimes are limited to [`MIN_TTL`]`..=`[`MAX_TTL`] (1 s to 24 h).
 //! - [`Verifier`]: checks a token's signature in constant time against one key
-//!   or two (during rotation), its claims, issuer and expiry, and returns [`Claims`].
+//!   or two (during rotation), its claims, the URIs in `f`, `t` and `sub`,
+//!   issuer, domain and expiry (with at most [`MAX_LEEWAY`], 5 minutes, of
+//!   leeway), and returns [`Claims`].
 //!
 //! # Examples
 //!
@@ -180,14 +184,15 @@
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use vivox_token::{Action, FixedClock, Issuer, SigningKey, Verifier, VerifyError};
+//! use vivox_token::{Action, Domain, FixedClock, Issuer, SigningKey, Verifier, VerifyError};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let token = "e30.eyJpc3MiOiJibGluZG1lbG9uLUFwcE5hbWUtZGV2IiwidnhhIjoibG9naW4iLCJ2eGkiOjkzMzAwMCwiZXhwIjoxNjAwMzQ5NDAwLCJmIjoic2lwOi5ibGluZG1lbG9uLUFwcE5hbWUtZGV2Lmplcmt5LkB0bGEudml2b3guY29tIn0.5FKsAQz7bRQGGlSZw-KIcCmft7Ic6nT3Ih-TbdYPWwI";
 //! let verifier = Verifier::new(&SigningKey::new("secret!")?)
 //!     .with_second_key(&SigningKey::new("next-key")?)
 //!     .expect_issuer(Issuer::new("blindmelon-AppName-dev")?)
-//!     .with_leeway(Duration::from_secs(5))
+//!     .expect_domain(Domain::new("tla.vivox.com")?)
+//!     .with_leeway(Duration::from_secs(5))?
 //!     .with_clock(Arc::new(FixedClock::at_unix_secs(1600349310)));
 //!
 //! let claims = verifier.verify(token)?;
@@ -220,13 +225,15 @@ mod realm;
 mod service;
 mod signer;
 mod token;
+mod uri_parse;
 mod user;
 mod verify;
 mod vxi;
 
 pub use action::{Action, UnknownActionError};
 pub use channel::{
-    AudioFadeModel, ChannelKind, ChannelUri, MAX_CHANNEL_NAME_LEN, PositionalProperties,
+    AudioFadeModel, ChannelKind, ChannelUri, MAX_AUDIBLE_DISTANCE, MAX_CHANNEL_NAME_LEN,
+    MAX_ROLLOFF, MAX_URI_LEN, PositionalProperties,
 };
 pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -235,8 +242,8 @@ pub use grant::{Actor, Grant};
 pub use key::SigningKey;
 pub use realm::{Domain, Issuer, MAX_DOMAIN_LEN, MAX_ISSUER_LEN, Realm};
 pub use service::{AdminUri, ServiceUri};
-pub use signer::{DEFAULT_TTL, MintOptions, Signer};
+pub use signer::{DEFAULT_TTL, MAX_TTL, MIN_TTL, MintOptions, Signer};
 pub use token::{HEADER, Token};
 pub use user::{MAX_ACCOUNT_LEN, UserUri};
-pub use verify::{MAX_TOKEN_LEN, Verifier, decode_unverified};
-pub use vxi::VxiCounter;
+pub use verify::{MAX_LEEWAY, MAX_TOKEN_LEN, Verifier, decode_unverified};
+pub use vxi::{MAX_VXI, VxiCounter, VxiSeedError};

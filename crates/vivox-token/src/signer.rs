@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::MintError;
+use crate::error::{InputError, MintError};
 use crate::grant::Grant;
 use crate::key::{HmacSha256, SigningKey};
 use crate::payload::{payload_capacity, write_payload};
@@ -23,9 +23,19 @@ thread_local! {
 /// How long a token lives by default: Vivox recommends now + 90 s.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(90);
 
+/// The shortest token lifetime accepted: 1 s (`exp` is in whole seconds, so
+/// anything shorter would mint a token that has already expired).
+pub const MIN_TTL: Duration = Duration::from_secs(1);
+
+/// The longest token lifetime accepted: 24 hours. A token is a bearer
+/// credential; Vivox recommends 90 s.
+pub const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Per-token choices that override the signer's clock and counter.
 ///
-/// Give both to reproduce a token byte for byte.
+/// Give both to reproduce a token byte for byte: an explicit `exp` is then
+/// taken as it is. An explicit `exp` with an automatic `vxi` mints a new
+/// token, so it must be in the future and at most [`MAX_TTL`] ahead.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MintOptions {
     vxi: Option<u64>,
@@ -49,6 +59,9 @@ impl MintOptions {
     }
 
     /// Use this `exp` (Unix seconds) instead of now + ttl.
+    ///
+    /// Unless `vxi` is given too, minting checks that it is after now and at
+    /// most [`MAX_TTL`] ahead.
     #[must_use]
     pub fn expires_at(mut self, unix_secs: u64) -> Self {
         self.expires_at = Some(unix_secs);
@@ -84,10 +97,20 @@ impl Signer {
     }
 
     /// Sets how long tokens live (`exp` = now + `ttl`, whole seconds).
-    #[must_use]
-    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+    ///
+    /// # Errors
+    /// [`InputError::TtlOutOfRange`] unless `ttl` is from [`MIN_TTL`] (1 s) to
+    /// [`MAX_TTL`] (24 h).
+    pub fn with_ttl(mut self, ttl: Duration) -> Result<Self, InputError> {
+        if !(MIN_TTL..=MAX_TTL).contains(&ttl) {
+            return Err(InputError::TtlOutOfRange {
+                ttl,
+                min: MIN_TTL,
+                max: MAX_TTL,
+            });
+        }
         self.ttl = ttl;
-        self
+        Ok(self)
     }
 
     /// Reads the time from `clock` instead of the system clock.
@@ -120,7 +143,9 @@ impl Signer {
     ///
     /// # Errors
     /// [`MintError::RealmMismatch`] if a URI of the grant was built for
-    /// another issuer or domain.
+    /// another issuer or domain; with [`Signer::mint_with`],
+    /// [`MintError::ExpiryInPast`] or [`MintError::ExpiryTooFar`] for an
+    /// explicit `exp` out of range (see [`MintOptions`]).
     pub fn mint(&self, grant: &Grant<'_>) -> Result<Token, MintError> {
         self.mint_with(grant, MintOptions::new())
     }
@@ -148,7 +173,7 @@ impl Signer {
     ) -> Result<(), MintError> {
         out.clear();
         self.check_realm(grant)?;
-        let (vxi, expires_at) = self.stamp(options);
+        let (vxi, expires_at) = self.stamp(options)?;
         let issuer = self.realm.issuer().as_str();
         PAYLOAD_BUFFER.with(|buffer| {
             // Nothing called while the buffer is borrowed mints again, but
@@ -168,24 +193,39 @@ impl Signer {
     }
 
     /// The `vxi` and `exp` for one token.
-    fn stamp(&self, options: MintOptions) -> (u64, u64) {
-        let needs_clock = options.vxi.is_none() || options.expires_at.is_none();
-        let now = if needs_clock {
-            self.clock.since_unix_epoch()
-        } else {
-            Duration::ZERO
+    ///
+    /// Both given: a reproduction, taken as it is. Otherwise an explicit `exp`
+    /// must lie in `now + 1 ..= now + MAX_TTL`.
+    fn stamp(&self, options: MintOptions) -> Result<(u64, u64), MintError> {
+        let expires_at = match (options.vxi, options.expires_at) {
+            (Some(_), Some(expires_at)) => expires_at,
+            (None, Some(expires_at)) => {
+                let now = self.clock.since_unix_epoch().as_secs();
+                if expires_at <= now {
+                    return Err(MintError::ExpiryInPast { expires_at, now });
+                }
+                if expires_at - now > MAX_TTL.as_secs() {
+                    return Err(MintError::ExpiryTooFar {
+                        expires_at,
+                        now,
+                        max_ttl_secs: MAX_TTL.as_secs(),
+                    });
+                }
+                expires_at
+            }
+            (_, None) => {
+                let now = self.clock.since_unix_epoch().as_secs();
+                now.saturating_add(self.ttl.as_secs())
+            }
         };
         let vxi = match options.vxi {
             Some(vxi) => {
                 self.counter.observe(vxi);
                 vxi
             }
-            None => self.counter.next(now),
+            None => self.counter.next(),
         };
-        let expires_at = options
-            .expires_at
-            .unwrap_or_else(|| now.as_secs().saturating_add(self.ttl.as_secs()));
-        (vxi, expires_at)
+        Ok((vxi, expires_at))
     }
 
     fn check_realm(&self, grant: &Grant<'_>) -> Result<(), MintError> {
@@ -263,7 +303,9 @@ mod tests {
     fn ttl_is_configurable() {
         let realm = realm();
         let user = realm.user("beef").expect("valid");
-        let signer = signer(&realm).with_ttl(Duration::from_secs(300));
+        let signer = signer(&realm)
+            .with_ttl(Duration::from_secs(300))
+            .expect("in range");
         assert_eq!(signer.ttl(), Duration::from_secs(300));
         let token = signer.mint(&Grant::login(&user)).expect("mints");
         assert_eq!(
@@ -273,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn automatic_vxi_starts_at_the_clock_and_increases() {
+    fn automatic_vxi_increases_from_a_random_start() {
         let realm = realm();
         let user = realm.user("beef").expect("valid");
         let signer = signer(&realm);
@@ -283,10 +325,95 @@ mod tests {
                 decode_unverified(token.as_str()).expect("decodes").vxi
             })
             .collect();
+        assert_eq!(vxis, [vxis[0], vxis[0] + 1, vxis[0] + 2]);
+        assert!(vxis[2] <= crate::vxi::MAX_VXI);
+    }
+
+    #[test]
+    fn signers_on_a_stopped_clock_still_mint_distinct_tokens() {
+        // Two processes starting in the same microsecond used to get the same
+        // clock-derived vxi, and so byte-identical tokens.
+        let realm = realm();
+        let user = realm.user("beef").expect("valid");
+        let tokens: std::collections::HashSet<String> = (0..64)
+            .map(|_| {
+                signer(&realm)
+                    .mint(&Grant::login(&user))
+                    .expect("mints")
+                    .into_string()
+            })
+            .collect();
+        assert_eq!(tokens.len(), 64);
+    }
+
+    #[test]
+    fn ttl_must_be_from_one_second_to_a_day() {
+        let realm = realm();
+        for ttl in [
+            Duration::ZERO,
+            Duration::from_millis(999),
+            MAX_TTL + Duration::from_secs(1),
+            Duration::from_secs(u64::MAX),
+        ] {
+            match signer(&realm).with_ttl(ttl) {
+                Err(error @ InputError::TtlOutOfRange { .. }) => {
+                    let message = error.to_string();
+                    assert!(message.contains("1 to 86400 seconds"), "{message}");
+                }
+                other => panic!("{ttl:?}: {other:?}"),
+            }
+        }
+        assert!(signer(&realm).with_ttl(MIN_TTL).is_ok());
+        assert!(signer(&realm).with_ttl(MAX_TTL).is_ok());
+    }
+
+    #[test]
+    fn an_explicit_exp_for_a_new_token_must_be_in_the_next_day() {
+        let realm = realm();
+        let user = realm.user("beef").expect("valid");
+        let signer = signer(&realm);
+        let mint = |exp| signer.mint_with(&Grant::login(&user), MintOptions::new().expires_at(exp));
         assert_eq!(
-            vxis,
-            [NOW * 1_000_000, NOW * 1_000_000 + 1, NOW * 1_000_000 + 2]
+            mint(NOW),
+            Err(MintError::ExpiryInPast {
+                expires_at: NOW,
+                now: NOW
+            })
         );
+        assert!(matches!(mint(0), Err(MintError::ExpiryInPast { .. })));
+        let far = NOW + MAX_TTL.as_secs() + 1;
+        match mint(far) {
+            Err(error @ MintError::ExpiryTooFar { .. }) => {
+                assert!(error.to_string().contains("86400 s"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            mint(u64::MAX),
+            Err(MintError::ExpiryTooFar { .. })
+        ));
+        assert!(mint(NOW + 1).is_ok());
+        assert!(mint(NOW + MAX_TTL.as_secs()).is_ok());
+        // With vxi given as well the token is a reproduction, taken as it is.
+        let reproduced = signer.mint_with(
+            &Grant::login(&user),
+            MintOptions::new().vxi(1).expires_at(1),
+        );
+        assert_eq!(
+            decode_unverified(reproduced.expect("mints").as_str()).map(|c| c.expires_at),
+            Ok(1)
+        );
+        let mut out = String::from("stale");
+        assert!(
+            signer
+                .mint_into(
+                    &Grant::login(&user),
+                    MintOptions::new().expires_at(1),
+                    &mut out
+                )
+                .is_err()
+        );
+        assert!(out.is_empty());
     }
 
     #[test]
@@ -302,7 +429,7 @@ mod tests {
     fn explicit_vxi_moves_the_counter_past_it() {
         let realm = realm();
         let user = realm.user("beef").expect("valid");
-        let signer = signer(&realm);
+        let signer = signer(&realm).with_vxi_counter(Arc::new(VxiCounter::after(0)));
         let far = NOW * 1_000_000 + 1_000;
         signer
             .mint_with(&Grant::login(&user), MintOptions::new().vxi(far))

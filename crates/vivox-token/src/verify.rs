@@ -1,4 +1,5 @@
-//! Decoding and verifying tokens: signature in constant time, one key or two, expiry, issuer.
+//! Decoding and verifying tokens: signature in constant time, one key or two,
+//! the URIs of the claims, issuer, domain and expiry.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,15 +10,23 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::Mac as _;
 use subtle::{Choice, ConstantTimeEq};
 
+use crate::action::Action;
+use crate::channel::ChannelUri;
 use crate::claims::Claims;
 use crate::clock::{Clock, SystemClock};
-use crate::error::{TokenPart, VerifyError};
+use crate::error::{InputError, TokenPart, VerifyError};
 use crate::key::{HmacSha256, SigningKey};
-use crate::realm::Issuer;
+use crate::realm::{Domain, Issuer, Realm};
 use crate::token::SIGNATURE_LEN;
+use crate::uri_parse::UriFault;
+use crate::user::UserUri;
 
 /// The longest token accepted; real tokens are well under 2 KiB.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// The longest leeway a [`Verifier`] accepts: 5 minutes, ample for clock skew
+/// between servers and far below a token's useful life.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
 
 /// A token split into its parts, each base64-decoded.
 struct RawToken<'t> {
@@ -80,19 +89,22 @@ fn split(token: &[u8]) -> Result<RawToken<'_>, VerifyError> {
     })
 }
 
-/// Decodes a token's claims **without** checking its signature, expiry or issuer.
+/// Decodes a token's claims **without** checking its signature, expiry,
+/// issuer or the URIs in its claims.
 ///
 /// For inspecting tokens only: anyone can write a token that decodes. Use a
 /// [`Verifier`] before trusting the claims.
 ///
 /// # Errors
-/// Every [`VerifyError`] except `BadSignature`, `Expired` and `IssuerMismatch`.
+/// The [`VerifyError`]s of the token's shape, base64, header and claim set;
+/// never `BadSignature`, `Expired`, or an issuer, domain or URI error.
 pub fn decode_unverified(token: impl AsRef<[u8]>) -> Result<Claims, VerifyError> {
     let raw = split(token.as_ref())?;
     Claims::from_json(&raw.payload)
 }
 
-/// Checks tokens as the Vivox server would: signature, claims, issuer and expiry.
+/// Checks tokens as the Vivox server would: signature, claims, the URIs in
+/// them, issuer, domain and expiry.
 ///
 /// Holds one key, or two while an issuer rotates keys. Its `Debug` output
 /// never contains a key.
@@ -101,6 +113,7 @@ pub struct Verifier {
     secondary: Option<HmacSha256>,
     leeway: Duration,
     issuer: Option<Issuer>,
+    domain: Option<Domain>,
     clock: Arc<dyn Clock>,
 }
 
@@ -114,6 +127,7 @@ impl Verifier {
             secondary: None,
             leeway: Duration::ZERO,
             issuer: None,
+            domain: None,
             clock: Arc::new(SystemClock),
         }
     }
@@ -127,16 +141,34 @@ impl Verifier {
     }
 
     /// Accepts tokens up to `leeway` past their `exp` (whole seconds), for clock skew.
-    #[must_use]
-    pub fn with_leeway(mut self, leeway: Duration) -> Self {
+    ///
+    /// # Errors
+    /// [`InputError::LeewayTooLong`] if `leeway` is over [`MAX_LEEWAY`] (5 minutes).
+    pub fn with_leeway(mut self, leeway: Duration) -> Result<Self, InputError> {
+        if leeway > MAX_LEEWAY {
+            return Err(InputError::LeewayTooLong {
+                leeway,
+                max: MAX_LEEWAY,
+            });
+        }
         self.leeway = leeway;
-        self
+        Ok(self)
     }
 
-    /// Requires `iss` to be `issuer`.
+    /// Requires `iss`, and the issuer of every URI in the token, to be `issuer`.
     #[must_use]
     pub fn expect_issuer(mut self, issuer: Issuer) -> Self {
         self.issuer = Some(issuer);
+        self
+    }
+
+    /// Requires every URI in the token to be at `domain`.
+    ///
+    /// Without it the URIs must still agree with each other: `t` and `sub`
+    /// must be at the domain of `f`.
+    #[must_use]
+    pub fn expect_domain(mut self, domain: Domain) -> Self {
+        self.domain = Some(domain);
         self
     }
 
@@ -151,8 +183,16 @@ impl Verifier {
     ///
     /// Checks, in order: shape and base64 of the three parts, the `{}` header,
     /// the signature (before reading any claim), the claims the action takes,
-    /// the issuer if one is expected, and expiry: a token is expired once
-    /// now ≥ `exp` + leeway.
+    /// the issuer if one is expected, the URIs, and expiry: a token is expired
+    /// once now ≥ `exp` + leeway.
+    ///
+    /// The URIs are read as the typed URIs of the action: `f` is a user URI
+    /// (or, for kick and mute, the admin URI), `t` a channel URI (or, for the
+    /// admin's server-wide kick, the service URI) and `sub` a user URI. Each
+    /// must belong to the token's issuer and be at the expected domain (or,
+    /// with none expected, the domain of `f`), and together they must form
+    /// one of the tokens [`Grant`](crate::Grant) can build: only the admin may
+    /// remove everyone from a channel or kick a user off the server.
     ///
     /// # Errors
     /// The first [`VerifyError`] found.
@@ -170,6 +210,7 @@ impl Verifier {
                 found: claims.issuer,
             });
         }
+        check_uris(&claims, self.domain.as_ref())?;
         let now = self.clock.since_unix_epoch().as_secs();
         let leeway_secs = self.leeway.as_secs();
         if now >= claims.expires_at.saturating_add(leeway_secs) {
@@ -201,6 +242,152 @@ impl Verifier {
     }
 }
 
+const USER_URI: &str = "user URI sip:.{iss}.{name}.@{domain}";
+const ACTOR_URI: &str =
+    "user URI sip:.{iss}.{name}.@{domain} or admin URI sip:{iss}-Admin@{domain}";
+const CHANNEL_URI: &str = "channel URI sip:confctl-{g|e|d}-{iss}.{name}[!p-…]@{domain}";
+const KICK_TARGET_URI: &str = "channel URI sip:confctl-{g|e|d}-{iss}.{name}[!p-…]@{domain} \
+                               or service URI sip:{iss}-service@{domain}";
+
+/// Turns a [`UriFault`] of one claim into its [`VerifyError`].
+fn uri_error(
+    fault: UriFault,
+    claim: &'static str,
+    value: &str,
+    expected: &'static str,
+    realm: &Realm,
+    domain_given: bool,
+) -> VerifyError {
+    match fault {
+        UriFault::Shape(reason) => VerifyError::InvalidClaim {
+            claim,
+            value: value.to_owned(),
+            expected,
+            reason,
+        },
+        UriFault::Issuer => VerifyError::UriIssuerMismatch {
+            claim,
+            uri: value.to_owned(),
+            issuer: realm.issuer().to_string(),
+        },
+        UriFault::Domain(found) => VerifyError::UriDomainMismatch {
+            claim,
+            uri: value.to_owned(),
+            found,
+            expected: realm.domain().to_string(),
+            expected_given: domain_given,
+        },
+    }
+}
+
+/// Who a token's `f` names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Acting {
+    User,
+    Admin,
+}
+
+/// Checks that `f`, `t` and `sub` are the typed URIs of the action, in the
+/// realm of the token's issuer and the expected domain (or that of `f`).
+fn check_uris(claims: &Claims, domain: Option<&Domain>) -> Result<(), VerifyError> {
+    let issuer =
+        Issuer::new(claims.issuer.as_str()).map_err(|error| VerifyError::InvalidClaim {
+            claim: "iss",
+            value: claims.issuer.clone(),
+            expected: "issuer",
+            reason: error.to_string(),
+        })?;
+    let domain_given = domain.is_some();
+    let domain = match domain {
+        Some(domain) => domain.clone(),
+        // No domain expected: the URIs must agree with the domain of `f`.
+        None => crate::uri_parse::split(&claims.from)
+            .and_then(|(_, found)| Domain::new(found).map_err(|error| error.to_string()))
+            .map_err(|reason| VerifyError::InvalidClaim {
+                claim: "f",
+                value: claims.from.clone(),
+                expected: if matches!(claims.action, Action::Kick | Action::Mute) {
+                    ACTOR_URI
+                } else {
+                    USER_URI
+                },
+                reason,
+            })?,
+    };
+    let realm = Realm::new(issuer, domain);
+    let fail = |fault, claim, value: &str, expected| {
+        uri_error(fault, claim, value, expected, &realm, domain_given)
+    };
+    let user = |claim, value: &str| {
+        UserUri::parse(&realm, value)
+            .map(drop)
+            .map_err(|fault| fail(fault, claim, value, USER_URI))
+    };
+    let channel = |claim, value: &str, expected| {
+        ChannelUri::parse(&realm, value)
+            .map(drop)
+            .map_err(|fault| fail(fault, claim, value, expected))
+    };
+    let actor = |value: &str| {
+        if value == realm.admin().as_str() {
+            return Ok(Acting::Admin);
+        }
+        UserUri::parse(&realm, value)
+            .map(|_| Acting::User)
+            .map_err(|fault| fail(fault, "f", value, ACTOR_URI))
+    };
+    let to = claims.to.as_deref();
+    let subject = claims.subject.as_deref();
+    let invalid = |reason| VerifyError::InvalidGrant {
+        action: claims.action,
+        reason,
+    };
+    match claims.action {
+        Action::Login => user("f", &claims.from),
+        Action::Join | Action::JoinMuted | Action::Transcription => {
+            user("f", &claims.from)?;
+            match to {
+                Some(to) => channel("t", to, CHANNEL_URI),
+                None => Err(invalid("it has no channel (`t`)")),
+            }
+        }
+        Action::Mute => {
+            actor(&claims.from)?;
+            match to {
+                Some(to) => channel("t", to, CHANNEL_URI)?,
+                None => return Err(invalid("it has no channel (`t`)")),
+            }
+            subject.map_or(Ok(()), |subject| user("sub", subject))
+        }
+        Action::Kick => {
+            let from = actor(&claims.from)?;
+            let to = to.ok_or_else(|| invalid("it has no channel or service (`t`)"))?;
+            if to == realm.service().as_str() {
+                if from != Acting::Admin {
+                    return Err(invalid(
+                        "only the admin (sip:{iss}-Admin@{domain}) can kick a user off the server",
+                    ));
+                }
+                return match subject {
+                    Some(subject) => user("sub", subject),
+                    None => Err(invalid(
+                        "a kick off the server needs the user to kick (`sub`)",
+                    )),
+                };
+            }
+            channel("t", to, KICK_TARGET_URI)?;
+            match subject {
+                Some(subject) => user("sub", subject),
+                None if from == Acting::Admin => Ok(()),
+                None => Err(invalid(
+                    "only the admin (sip:{iss}-Admin@{domain}) can remove everyone from a channel; \
+                     a user's kick names the user to kick (`sub`)",
+                )),
+            }
+        }
+    }
+}
+
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
@@ -210,6 +397,7 @@ impl fmt::Debug for Verifier {
             )
             .field("leeway", &self.leeway)
             .field("issuer", &self.issuer)
+            .field("domain", &self.domain)
             .field("clock", &self.clock)
             .finish()
     }
@@ -432,15 +620,294 @@ mod tests {
             }
         );
         assert_eq!(error.vivox_error_code(), Some(crate::codes::EXPIRED));
-        let lenient = verifier_at(EXP + 29).with_leeway(Duration::from_secs(30));
+        let lenient = verifier_at(EXP + 29)
+            .with_leeway(Duration::from_secs(30))
+            .expect("within the limit");
         assert!(lenient.verify(LOGIN).is_ok());
-        let lenient = verifier_at(EXP + 30).with_leeway(Duration::from_secs(30));
+        let lenient = verifier_at(EXP + 30)
+            .with_leeway(Duration::from_secs(30))
+            .expect("within the limit");
         assert!(matches!(
             lenient.verify(LOGIN),
             Err(VerifyError::Expired {
                 leeway_secs: 30,
                 ..
             })
+        ));
+    }
+
+    #[test]
+    fn leeway_is_at_most_five_minutes() {
+        assert!(verifier_at(EXP).with_leeway(MAX_LEEWAY).is_ok());
+        for leeway in [
+            MAX_LEEWAY + Duration::from_secs(1),
+            Duration::from_secs(u64::MAX),
+        ] {
+            match verifier_at(EXP).with_leeway(leeway) {
+                Err(error @ InputError::LeewayTooLong { .. }) => {
+                    assert!(error.to_string().contains("at most 300 seconds"), "{error}");
+                }
+                other => panic!("{leeway:?}: {other:?}"),
+            }
+        }
+        // The largest leeway still rejects a token long expired.
+        let lenient = verifier_at(EXP + 301)
+            .with_leeway(MAX_LEEWAY)
+            .expect("within the limit");
+        assert!(matches!(
+            lenient.verify(LOGIN),
+            Err(VerifyError::Expired { .. })
+        ));
+    }
+
+    /// A correctly signed login token whose `f` is `from`.
+    fn login_from(from: &str) -> String {
+        signed(&format!(
+            r#"{{"iss":"blindmelon-AppName-dev","vxa":"login","vxi":1,"exp":{EXP},"f":"{from}"}}"#
+        ))
+    }
+
+    fn strict_verifier() -> Verifier {
+        verifier_at(EXP - 1)
+            .expect_issuer(Issuer::new("blindmelon-AppName-dev").expect("valid"))
+            .expect_domain(Domain::new("tla.vivox.com").expect("valid"))
+    }
+
+    #[test]
+    fn a_from_claim_that_is_no_user_uri_is_rejected() {
+        for (from, needle) in [
+            ("garbage", "does not start with sip:"),
+            (
+                "sip:.blindmelon-AppName-dev.bad name.@tla.vivox.com",
+                "user name",
+            ),
+            ("sip:.blindmelon-AppName-dev.jerky.", "@domain"),
+            (
+                "sip:blindmelon-AppName-dev-Admin@tla.vivox.com",
+                ".{iss}.{name}.",
+            ),
+        ] {
+            for verifier in [strict_verifier(), verifier_at(EXP - 1)] {
+                match verifier.verify(login_from(from)) {
+                    Err(
+                        error @ VerifyError::InvalidClaim {
+                            claim: "f",
+                            expected,
+                            ..
+                        },
+                    ) => {
+                        assert!(expected.starts_with("user URI"), "{expected}");
+                        let message = error.to_string();
+                        assert!(message.contains(needle), "{from}: {message}");
+                        assert_eq!(error.vivox_error_code(), Some(crate::codes::MALFORMED));
+                    }
+                    other => panic!("{from}: {other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_uri_of_another_issuer_is_rejected() {
+        let token = login_from("sip:.someone-else.jerky.@tla.vivox.com");
+        for verifier in [strict_verifier(), verifier_at(EXP - 1)] {
+            match verifier.verify(&token) {
+                Err(error @ VerifyError::UriIssuerMismatch { claim: "f", .. }) => {
+                    assert!(
+                        error.to_string().contains("\"blindmelon-AppName-dev\""),
+                        "{error}"
+                    );
+                    assert_eq!(
+                        error.vivox_error_code(),
+                        Some(crate::codes::ISSUER_MISMATCH)
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_uri_at_another_domain_is_rejected() {
+        let token = login_from("sip:.blindmelon-AppName-dev.jerky.@evil.example.com");
+        match strict_verifier().verify(&token) {
+            Err(
+                error @ VerifyError::UriDomainMismatch {
+                    claim: "f",
+                    expected_given: true,
+                    ..
+                },
+            ) => {
+                let message = error.to_string();
+                assert!(message.contains("\"evil.example.com\""), "{message}");
+                assert!(message.contains("\"tla.vivox.com\""), "{message}");
+                assert_eq!(
+                    error.vivox_error_code(),
+                    Some(crate::codes::CLAIMS_MISMATCH)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without an expected domain the token is consistent, so it verifies.
+        assert!(verifier_at(EXP - 1).verify(&token).is_ok());
+        // But its URIs must agree with each other.
+        let join = signed(&format!(
+            r#"{{"vxi":1,"f":"sip:.blindmelon-AppName-dev.jerky.@tla.vivox.com","iss":"blindmelon-AppName-dev","vxa":"join","t":"sip:confctl-g-blindmelon-AppName-dev.lobby@other.vivox.com","exp":{EXP}}}"#
+        ));
+        assert!(matches!(
+            verifier_at(EXP - 1).verify(&join),
+            Err(VerifyError::UriDomainMismatch {
+                claim: "t",
+                expected_given: false,
+                ..
+            })
+        ));
+    }
+
+    /// A correctly signed token with the given action and URIs, in the canonical order.
+    fn token_with(action: &str, from: &str, to: &str, subject: Option<&str>) -> String {
+        let subject = subject.map_or(String::new(), |s| format!(r#","sub":"{s}""#));
+        signed(&format!(
+            r#"{{"vxi":1{subject},"f":"{from}","iss":"blindmelon-AppName-dev","vxa":"{action}","t":"{to}","exp":{EXP}}}"#
+        ))
+    }
+
+    #[test]
+    fn every_uri_claim_is_read_as_the_type_the_action_takes() {
+        let user = "sip:.blindmelon-AppName-dev.beef.@tla.vivox.com";
+        let jerky = "sip:.blindmelon-AppName-dev.jerky.@tla.vivox.com";
+        let admin = "sip:blindmelon-AppName-dev-Admin@tla.vivox.com";
+        let service = "sip:blindmelon-AppName-dev-service@tla.vivox.com";
+        let channel = "sip:confctl-g-blindmelon-AppName-dev.lobby@tla.vivox.com";
+        let positional = "sip:confctl-d-blindmelon-AppName-dev.arena!p-32-1-1.000-1@tla.vivox.com";
+        let strict = strict_verifier();
+        for (action, from, to, subject) in [
+            ("join", user, channel, None),
+            ("join_muted", user, positional, None),
+            ("trxn", user, channel, None),
+            ("kick", user, channel, Some(jerky)),
+            ("kick", admin, channel, Some(jerky)),
+            ("kick", admin, service, Some(jerky)),
+            ("kick", admin, channel, None),
+            ("mute", user, channel, Some(jerky)),
+            ("mute", admin, channel, None),
+            ("mute", user, channel, None),
+        ] {
+            let token = token_with(action, from, to, subject);
+            assert!(
+                strict.verify(&token).is_ok(),
+                "{action} {from} {to} {subject:?}"
+            );
+        }
+        let bad_channel = |to: &str| token_with("join", user, to, None);
+        for (to, needle) in [
+            ("garbage", "sip:"),
+            (
+                "sip:confctl-x-blindmelon-AppName-dev.lobby@tla.vivox.com",
+                "g, e or d",
+            ),
+            ("sip:blindmelon-AppName-dev.lobby@tla.vivox.com", "confctl-"),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena@tla.vivox.com",
+                "!p-",
+            ),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena!p-0-0-1.000-1@tla.vivox.com",
+                "at least 1",
+            ),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena!p-32-1-1e308-1@tla.vivox.com",
+                "decimal",
+            ),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena!p-32-1-2000.0-1@tla.vivox.com",
+                "limit is 1000",
+            ),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena!p-99999999999-1-1.0-1@tla.vivox.com",
+                "too large",
+            ),
+            (
+                "sip:confctl-d-blindmelon-AppName-dev.arena!p-32-1-1.0-7@tla.vivox.com",
+                "model 7",
+            ),
+            (
+                "sip:confctl-g-blindmelon-AppName-dev.a b@tla.vivox.com",
+                "channel name",
+            ),
+            (service, "confctl-"),
+            (user, "confctl-"),
+        ] {
+            match strict.verify(bad_channel(to)) {
+                Err(error @ VerifyError::InvalidClaim { claim: "t", .. }) => {
+                    assert!(error.to_string().contains(needle), "{to}: {error}");
+                }
+                other => panic!("{to}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            strict.verify(bad_channel(
+                "sip:confctl-g-someone-else.lobby@tla.vivox.com"
+            )),
+            Err(VerifyError::UriIssuerMismatch { claim: "t", .. })
+        ));
+        assert!(matches!(
+            strict.verify(token_with("mute", user, channel, Some("garbage"))),
+            Err(VerifyError::InvalidClaim { claim: "sub", .. })
+        ));
+        assert!(matches!(
+            strict.verify(token_with("join", admin, channel, None)),
+            Err(VerifyError::InvalidClaim { claim: "f", .. })
+        ));
+        let long = format!(
+            "sip:confctl-g-blindmelon-AppName-dev.{}@tla.vivox.com",
+            "c".repeat(crate::channel::MAX_URI_LEN)
+        );
+        match strict.verify(bad_channel(&long)) {
+            Err(error @ VerifyError::InvalidClaim { claim: "t", .. }) => {
+                assert!(error.to_string().contains("the limit is 1024"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_admin_kicks_off_the_server_or_removes_everyone() {
+        let user = "sip:.blindmelon-AppName-dev.beef.@tla.vivox.com";
+        let jerky = "sip:.blindmelon-AppName-dev.jerky.@tla.vivox.com";
+        let admin = "sip:blindmelon-AppName-dev-Admin@tla.vivox.com";
+        let service = "sip:blindmelon-AppName-dev-service@tla.vivox.com";
+        let channel = "sip:confctl-g-blindmelon-AppName-dev.lobby@tla.vivox.com";
+        let strict = strict_verifier();
+        for (from, to, subject, needle) in [
+            (user, service, Some(jerky), "only the admin"),
+            (user, channel, None, "only the admin"),
+            (admin, service, None, "needs the user to kick"),
+        ] {
+            match strict.verify(token_with("kick", from, to, subject)) {
+                Err(error @ VerifyError::InvalidGrant { .. }) => {
+                    assert!(error.to_string().contains(needle), "{error}");
+                    assert_eq!(error.vivox_error_code(), Some(crate::codes::MALFORMED));
+                }
+                other => panic!("{from} {to} {subject:?}: {other:?}"),
+            }
+        }
+        // Another issuer's admin is no admin here.
+        let theirs = "sip:someone-else-Admin@tla.vivox.com";
+        assert!(matches!(
+            strict.verify(token_with("kick", theirs, channel, None)),
+            Err(VerifyError::InvalidClaim { claim: "f", .. })
+        ));
+    }
+
+    #[test]
+    fn an_issuer_claim_that_is_no_issuer_is_rejected() {
+        let token = signed(&format!(
+            r#"{{"iss":"bad issuer","vxa":"login","vxi":1,"exp":{EXP},"f":"sip:.bad issuer.a.@tla.vivox.com"}}"#
+        ));
+        assert!(matches!(
+            verifier_at(EXP - 1).verify(&token),
+            Err(VerifyError::InvalidClaim { claim: "iss", .. })
         ));
     }
 
@@ -543,6 +1010,28 @@ mod tests {
             VerifyError::IssuerMismatch {
                 expected: "a".to_owned(),
                 found: "b".to_owned(),
+            },
+            VerifyError::InvalidClaim {
+                claim: "f",
+                value: "garbage".to_owned(),
+                expected: USER_URI,
+                reason: "it does not start with sip:".to_owned(),
+            },
+            VerifyError::UriIssuerMismatch {
+                claim: "f",
+                uri: "sip:.b.u.@d".to_owned(),
+                issuer: "a".to_owned(),
+            },
+            VerifyError::UriDomainMismatch {
+                claim: "t",
+                uri: "sip:confctl-g-a.c@e".to_owned(),
+                found: "e".to_owned(),
+                expected: "d".to_owned(),
+                expected_given: false,
+            },
+            VerifyError::InvalidGrant {
+                action: Action::Kick,
+                reason: "only the admin can kick a user off the server",
             },
         ];
         for error in errors {

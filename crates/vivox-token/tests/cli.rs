@@ -631,3 +631,485 @@ fn ttl_sets_the_expiry() {
         "exp {exp}, now {now}"
     );
 }
+
+// Hardening: one test per defect of the issue tracker.
+
+/// The binary under test, for running it without assert_cmd.
+const BIN: &str = env!("CARGO_BIN_EXE_vivox-token");
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+/// The claims of a token, decoded without verification.
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).expect("three parts");
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&json).expect("JSON claims")
+}
+
+/// A token over `payload`, correctly signed with the example key.
+fn signed(payload: &str) -> String {
+    use base64::Engine as _;
+    use hmac::{Hmac, KeyInit, Mac};
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let input = format!("e30.{}", engine.encode(payload));
+    let mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(KEY.as_bytes())
+        .expect("any key length")
+        .chain_update(input.as_bytes())
+        .finalize()
+        .into_bytes();
+    format!("{input}.{}", engine.encode(mac))
+}
+
+// 9. Separate processes must not mint identical tokens.
+
+#[test]
+fn parallel_processes_mint_distinct_tokens() {
+    const RUNS: usize = 300;
+    let children: Vec<_> = (0..RUNS)
+        .map(|_| {
+            std::process::Command::new(BIN)
+                .env_remove("VIVOX_ISSUER")
+                .env_remove("VIVOX_DOMAIN")
+                .env("VIVOX_KEY", KEY)
+                .args([
+                    "--issuer",
+                    "blindmelon-AppName-dev",
+                    "--domain",
+                    "tla.vivox.com",
+                ])
+                .args(["--ttl", "3600", "login", "--user", "alice"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawns")
+        })
+        .collect();
+    let mut tokens = std::collections::HashSet::new();
+    let mut vxis = std::collections::HashSet::new();
+    for child in children {
+        let output = child.wait_with_output().expect("runs");
+        assert!(output.status.success());
+        let token = String::from_utf8(output.stdout).expect("UTF-8");
+        let vxi = claims_of(token.trim())["vxi"].as_u64().expect("vxi");
+        assert!(vxi < 1 << 53, "{vxi}");
+        assert!(vxis.insert(vxi), "vxi {vxi} minted twice");
+        assert!(tokens.insert(token), "a token was minted twice");
+    }
+    assert_eq!(tokens.len(), RUNS);
+}
+
+// 10. No token that is born expired or never expires; bounded leeway.
+
+#[test]
+fn lifetimes_outside_the_limits_are_usage_errors() {
+    let now = now();
+    let past = (now - 1).to_string();
+    let far = (now + 86_400 + 120).to_string();
+    for (args, needles) in [
+        (vec!["--ttl", "0"], vec!["--ttl:", "1 to 86400 seconds"]),
+        (vec!["--ttl", "86401"], vec!["--ttl:", "1 to 86400 seconds"]),
+        (
+            vec!["--ttl", "18446744073709551615"],
+            vec!["--ttl:", "1 to 86400 seconds"],
+        ),
+        (vec!["--exp", &past], vec!["--exp:", "not in the future"]),
+        (vec!["--exp", "0"], vec!["--exp:", "not in the future"]),
+        (vec!["--exp", &far], vec!["--exp:", "at most 86400 s ahead"]),
+        (
+            vec!["--exp", "18446744073709551615"],
+            vec!["--exp:", "at most 86400 s ahead"],
+        ),
+    ] {
+        let mut assert = cli()
+            .args(["--key", KEY])
+            .args(&args)
+            .args(["login", "--user", "a"])
+            .assert()
+            .code(2)
+            .stdout("");
+        for needle in needles {
+            assert = assert.stderr(predicate::str::contains(needle));
+        }
+    }
+    for args in [
+        vec!["--ttl".to_owned(), "1".to_owned()],
+        vec!["--ttl".to_owned(), "86400".to_owned()],
+        vec!["--exp".to_owned(), (now + 3_600).to_string()],
+    ] {
+        cli()
+            .args(["--key", KEY])
+            .args(&args)
+            .args(["login", "--user", "a"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn an_explicit_vxi_reproduces_tokens_with_any_expiry() {
+    // The published examples expired in 2020; with --vxi they are reproductions.
+    minting("933000")
+        .args(["login", "--user", "jerky"])
+        .assert()
+        .success()
+        .stdout(token_line(LOGIN));
+}
+
+#[test]
+fn verify_leeway_is_at_most_five_minutes() {
+    for leeway in ["301", "18446744073709551615"] {
+        cli()
+            .args(["--key", KEY, "verify", LOGIN, "--now", "1700000000"])
+            .args(["--leeway", leeway])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("--leeway:"))
+            .stderr(predicate::str::contains("at most 300 seconds"));
+    }
+    // 300 s is accepted, and still rejects a token expired 300 s ago.
+    cli()
+        .args(["--key", KEY, "verify", LOGIN, "--now", "1600349699"])
+        .args(["--leeway", "300"])
+        .assert()
+        .success();
+    cli()
+        .args(["--key", KEY, "verify", LOGIN, "--now", "1600349700"])
+        .args(["--leeway", "300"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("20121"));
+}
+
+// 11. verify checks the URIs in f, t and sub.
+
+#[test]
+fn verify_rejects_uris_that_are_garbage_or_of_another_realm() {
+    let login = |from: &str| {
+        signed(&format!(
+            r#"{{"iss":"blindmelon-AppName-dev","vxa":"login","vxi":1,"exp":1600349400,"f":"{from}"}}"#
+        ))
+    };
+    for (from, needles) in [
+        (
+            "garbage",
+            ["`f` claim \"garbage\" is not a valid user URI", "20124"],
+        ),
+        (
+            "sip:.blindmelon-AppName-dev.jerky.@evil.example.com",
+            [
+                "at domain \"evil.example.com\", but \"tla.vivox.com\"",
+                "20123",
+            ],
+        ),
+        (
+            "sip:.someone-else.jerky.@tla.vivox.com",
+            ["not a URI of issuer \"blindmelon-AppName-dev\"", "20128"],
+        ),
+    ] {
+        let token = login(from);
+        let mut assert = cli()
+            .args(["--key", KEY, "verify", &token, "--now", "1600349310"])
+            .assert()
+            .code(1)
+            .stdout("");
+        for needle in needles {
+            assert = assert.stderr(predicate::str::contains(needle));
+        }
+    }
+    // A user kicking someone off the server: each URI is fine, the grant is not.
+    let kick = signed(concat!(
+        r#"{"vxi":1,"sub":"sip:.blindmelon-AppName-dev.jerky.@tla.vivox.com","#,
+        r#""f":"sip:.blindmelon-AppName-dev.beef.@tla.vivox.com","iss":"blindmelon-AppName-dev","#,
+        r#""vxa":"kick","t":"sip:blindmelon-AppName-dev-service@tla.vivox.com","exp":1600349400}"#
+    ));
+    cli()
+        .args(["--key", KEY, "verify", &kick, "--now", "1600349310"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("only the admin"));
+    // The published tokens still verify with issuer and domain given.
+    for token in [USER_KICK, ADMIN_KICK, SERVER_KICK, LOGIN] {
+        cli()
+            .args(["--key", KEY, "verify", token, "--now", "1600349310"])
+            .assert()
+            .success();
+    }
+    bare()
+        .args(["--key", KEY, "--domain", "other.vivox.com", "verify", LOGIN])
+        .args(["--now", "1600349310"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("\"other.vivox.com\" was expected"));
+}
+
+// 12. Positional properties and URIs are bounded.
+
+#[test]
+fn huge_positional_values_and_uris_are_refused_with_the_limit() {
+    for (positional, needle) in [
+        (
+            "32,1,1e308,1",
+            "rolloff 1e308 is too large; the limit is 1000",
+        ),
+        ("32,1,1000.5,1", "the limit is 1000"),
+        ("2147483648,1,1,1", "the limit is 2147483647"),
+    ] {
+        let output = cli()
+            .args(["--key", KEY, "join", "--user", "u", "--channel", "c"])
+            .args(["--positional", positional])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{positional}");
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(needle), "{positional}: {stderr}");
+        assert!(stderr.len() < 400, "{positional}: {stderr}");
+    }
+    let long_environment = "e".repeat(1_100);
+    cli()
+        .args(["--key", KEY, "--environment-id", &long_environment])
+        .args(["kick", "--admin", "--all", "--channel", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the limit is 1024"));
+}
+
+// 13. No part of a key that looks like an option appears in any error.
+
+#[test]
+fn keys_that_look_like_options_never_appear_in_errors() {
+    for key in ["--TOPSECRET", "-TOPSECRET", "-x"] {
+        let secret = key.trim_start_matches('-');
+        let head = &key[..key.len() - secret.len() + 1];
+        let placements: [Vec<&str>; 3] = [
+            vec!["--key", key, "login", "--user", "jerky"],
+            vec!["login", "--user", "jerky", "--key", key],
+            vec!["--key", key, "verify", LOGIN],
+        ];
+        for args in placements {
+            let output = cli().args(&args).output().expect("runs");
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(output.stdout.is_empty());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("--key=KEY"), "{stderr}");
+            assert!(stderr.contains("--key-file"), "{stderr}");
+            assert!(!stderr.contains(head), "{key}: {stderr}");
+            if secret.len() >= 3 {
+                for part in [secret, &secret[..3], &secret[secret.len() - 3..]] {
+                    assert!(!stderr.contains(part), "{key}: {stderr}");
+                }
+            }
+        }
+        // Written in one piece, such a key works.
+        let output = cli()
+            .arg(format!("--key={key}"))
+            .args(["--vxi", "1", "--exp", EXP, "login", "--user", "jerky"])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{key}");
+        let token = String::from_utf8(output.stdout).expect("UTF-8");
+        cli()
+            .arg(format!("--key={key}"))
+            .args(["verify", token.trim(), "--now", "0"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn clap_errors_that_would_quote_the_key_are_replaced() {
+    let secret = "zz-very-secret-zz";
+    cli()
+        .args(["--key", secret, secret])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("would have shown the signing key"))
+        .stderr(predicate::str::contains(secret).not());
+    cli()
+        .env("VIVOX_KEY", secret)
+        .arg(secret)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(secret).not());
+}
+
+// 14. Smaller defects.
+
+#[test]
+fn environment_id_errors_name_the_environment_id_and_its_limit() {
+    let environment = "e".repeat(101);
+    let output = minting("1")
+        .args(["--environment-id", &environment, "login", "--user", "p"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: --environment-id: the environment id"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the limit is 100"), "{stderr}");
+    assert!(!stderr.contains("--user:"), "{stderr}");
+    assert!(!stderr.contains("at most 101"), "{stderr}");
+    minting("1")
+        .args(["--environment-id", &"e".repeat(100), "login", "--user", "p"])
+        .assert()
+        .success();
+    minting("1")
+        .args([
+            "--environment-id",
+            "e/1",
+            "join",
+            "--user",
+            "p",
+            "--channel",
+            "c",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--environment-id: the environment id \"e/1\"",
+        ));
+}
+
+#[test]
+fn an_overflowing_positional_number_is_too_large_not_malformed() {
+    cli()
+        .args(["--key", KEY, "join", "--user", "u", "--channel", "c"])
+        .args(["--positional", "4294967296,1,1,1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("MAX 4294967296 is too large"))
+        .stderr(predicate::str::contains("at most 2147483647"))
+        .stderr(predicate::str::contains("not a whole number").not());
+}
+
+#[test]
+fn usage_does_not_claim_environment_backed_options_are_required() {
+    let output = Command::cargo_bin("vivox-token")
+        .expect("binary is built")
+        .env("VIVOX_ISSUER", "blindmelon-AppName-dev")
+        .env("VIVOX_DOMAIN", "tla.vivox.com")
+        .env("VIVOX_KEY", KEY)
+        .arg("login")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let usage = stderr
+        .lines()
+        .find(|line| line.starts_with("Usage:"))
+        .expect("a usage line");
+    assert_eq!(usage, "Usage: vivox-token login --user <NAME>", "{stderr}");
+    // Without them, minting still says which is missing and where it may come from.
+    bare()
+        .args(["--issuer", "blindmelon-AppName-dev", "--key", KEY])
+        .args(["login", "--user", "jerky"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no --domain: pass --domain or set VIVOX_DOMAIN",
+        ));
+}
+
+#[test]
+fn every_key_source_drops_exactly_one_trailing_newline() {
+    for key in ["secret!\n", "secret!\r\n"] {
+        cli()
+            .args(["--key", key, "--vxi", "933000", "--exp", EXP])
+            .args(["login", "--user", "jerky"])
+            .assert()
+            .success()
+            .stdout(token_line(LOGIN));
+        cli()
+            .env("VIVOX_KEY", key)
+            .args(["--vxi", "933000", "--exp", EXP, "login", "--user", "jerky"])
+            .assert()
+            .success()
+            .stdout(token_line(LOGIN));
+    }
+    let output = cli()
+        .args(["--key", "secret!\n\n", "--vxi", "933000", "--exp", EXP])
+        .args(["login", "--user", "jerky"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert_ne!(String::from_utf8_lossy(&output.stdout), token_line(LOGIN));
+    cli()
+        .args(["--key", "\n", "login", "--user", "jerky"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("signing key is empty"));
+}
+
+#[test]
+fn a_closed_stdout_is_an_error_with_a_message() {
+    // `>&-` closes descriptor 1 before the program starts.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(BIN)
+        .args([
+            "--issuer",
+            "blindmelon-AppName-dev",
+            "--domain",
+            "tla.vivox.com",
+        ])
+        .args(["--key", KEY, "login", "--user", "jerky"])
+        .env_remove("VIVOX_KEY")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write to stdout: it is closed"),
+        "{stderr}"
+    );
+    // Discarding the output on purpose still succeeds.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >/dev/null"#)
+        .arg(BIN)
+        .args([
+            "--issuer",
+            "blindmelon-AppName-dev",
+            "--domain",
+            "tla.vivox.com",
+        ])
+        .args(["--key", KEY, "login", "--user", "jerky"])
+        .env_remove("VIVOX_KEY")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[test]
+fn a_stdout_pipe_with_no_reader_is_an_error_with_a_message() {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = std::process::Command::new(BIN)
+        .args([
+            "--issuer",
+            "blindmelon-AppName-dev",
+            "--domain",
+            "tla.vivox.com",
+        ])
+        .args(["--key", KEY, "login", "--user", "jerky"])
+        .env_remove("VIVOX_KEY")
+        .stdout(writer)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot write to stdout"), "{stderr}");
+}

@@ -533,6 +533,40 @@ pub fn operation_ids(work: &mut Work) -> usize {
     count
 }
 
+/// `operationId`s whose request builder would shadow a name the generated `builder` module
+/// uses (`send` → `builder::Send`, `error` → `builder::Error`) → the HTTP method appended
+/// (`sendPost`), or a number when that is taken too.
+///
+/// Upstream is free to name an operation `send`; the generator refuses it rather than emit
+/// code that does not compile or shadows a trait (see `telnyx_codegen::names`).
+pub fn reserved_operation_names(work: &mut Work) -> usize {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    walk::operations(&work.doc, &mut |_, _, op| {
+        if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+            taken.insert(sanitize(id, Case::Snake));
+        }
+    });
+    let mut count = 0;
+    walk::operations_mut(&mut work.doc, &mut |_, _, method, op| {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            return;
+        };
+        if telnyx_codegen::names::reserved_builder_name(id).is_none() {
+            return;
+        }
+        let mut candidates = vec![format!("{id}{}", sanitize(method, Case::Pascal))];
+        candidates.extend((2..).map(|n| format!("{id}{n}")).take(1000));
+        if let Some(new) = candidates.into_iter().find(|c| {
+            telnyx_codegen::names::reserved_builder_name(c).is_none()
+                && taken.insert(sanitize(c, Case::Snake))
+        }) {
+            op.insert("operationId".into(), json!(new));
+            count += 1;
+        }
+    });
+    count
+}
+
 /// Static path segments (not `{params}`) that the snake-cased `id` does not contain.
 fn unmentioned_segments(path: &str, id: &str) -> Vec<String> {
     let id = sanitize(id, Case::Snake);
@@ -1786,5 +1820,17 @@ mod tests {
         );
         assert_eq!(enum_variant_collisions(&mut w), 1);
         assert!(w.doc["components"]["schemas"]["E"].get("enum").is_none());
+    }
+
+    #[test]
+    fn reserved_builder_names_get_the_method_appended() {
+        let mut w = work(json!({"openapi": "3.0.3", "paths": {
+            "/messages": {"post": {"operationId": "send"}, "get": {"operationId": "sendPost"}},
+            "/errors": {"get": {"operationId": "error"}}
+        }}));
+        assert_eq!(reserved_operation_names(&mut w), 2);
+        assert_eq!(w.doc["paths"]["/messages"]["post"]["operationId"], "send2");
+        assert_eq!(w.doc["paths"]["/errors"]["get"]["operationId"], "errorGet");
+        assert_eq!(reserved_operation_names(&mut w), 0);
     }
 }

@@ -14,6 +14,7 @@ pub mod convert;
 pub mod cycles;
 pub mod families;
 pub mod fixups;
+pub mod keywords;
 pub mod names;
 pub mod overlay;
 pub mod prose;
@@ -55,6 +56,8 @@ pub struct Report {
     pub overlay: Vec<overlay::AppliedAction>,
     /// Operations per family, when families were assigned.
     pub families: Option<families::Assignment>,
+    /// JSON Schema keywords removed because OpenAPI 3.0 has no form for them.
+    pub dropped_keywords: Vec<keywords::DroppedKeyword>,
 }
 
 impl Report {
@@ -88,7 +91,7 @@ const CONVERSIONS: [DocFixup; 11] = [
 ];
 
 /// progenitor fixups, in order.
-const FIXUPS: [WorkFixup; 22] = [
+const FIXUPS: [WorkFixup; 23] = [
     ("remove_websockets", fixups::remove_websockets),
     ("remove_foreign_servers", fixups::remove_foreign_servers),
     ("remove_multipart_only", fixups::remove_multipart_only),
@@ -97,6 +100,7 @@ const FIXUPS: [WorkFixup; 22] = [
     ("json_media_shape", fixups::json_media_shape),
     ("strip_server_prefix", fixups::strip_server_prefix),
     ("operation_ids", fixups::operation_ids),
+    ("reserved_operation_names", fixups::reserved_operation_names),
     ("deep_object_params", fixups::deep_object_params),
     ("form_object_params", fixups::form_object_params),
     ("parameter_shapes", fixups::parameter_shapes),
@@ -191,6 +195,12 @@ pub fn normalise(
             count,
         });
     }
+    let keyword_report = keywords::convert_keywords(&mut doc);
+    report.fixups.push(FixupCount {
+        name: "schema_keywords_31".to_owned(),
+        count: keyword_report.converted,
+    });
+    report.dropped_keywords = keyword_report.dropped;
     progress("applying progenitor fixups");
     let mut work = fixups::Work {
         doc,

@@ -52,6 +52,14 @@ pub fn operation_tags(operation: &serde_json::Map<String, Value>) -> Vec<String>
 /// Checks that every `$ref` in `doc` is local and resolves; the first failure is an error
 /// naming the reference and the JSON pointer of the object that holds it.
 pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
+    let mut anchors = std::collections::BTreeSet::new();
+    walk::schemas(doc, &mut |_, schema| {
+        for key in ["$anchor", "$dynamicAnchor"] {
+            if let Some(Value::String(name)) = schema.get(key) {
+                anchors.insert(format!("#{name}"));
+            }
+        }
+    });
     let mut failure: Option<Error> = None;
     walk::ref_values(doc, "", &mut |at, value| {
         if failure.is_some() {
@@ -69,7 +77,10 @@ pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
             });
             return;
         };
-        let message = if pointer::local_ref_tokens(reference).is_none() {
+        let message = if anchors.contains(reference) {
+            // A JSON Schema anchor (3.1); the conversion turns it into a pointer.
+            None
+        } else if pointer::local_ref_tokens(reference).is_none() {
             Some("only local references (`#/…`) are supported".to_owned())
         } else if pointer::local_ref_tokens(reference).is_some_and(|t| t.is_empty()) {
             Some(

@@ -2,47 +2,52 @@
 
 use std::path::PathBuf;
 
+use std::num::IntErrorKind;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use vivox_token::{AudioFadeModel, PositionalProperties};
+use vivox_token::{AudioFadeModel, MAX_AUDIBLE_DISTANCE, PositionalProperties};
 
 /// Mint and verify Vivox access tokens.
 ///
 /// A minted token is printed alone on stdout. Exit codes: 0 success; 1 the
-/// token given to `verify` does not verify; 2 bad input or usage.
+/// token given to `verify` does not verify; 2 bad input or usage, or the
+/// output could not be written.
+///
+/// --issuer, --domain and the key may come from VIVOX_ISSUER, VIVOX_DOMAIN and
+/// VIVOX_KEY instead (an empty variable counts as unset); minting needs all three.
 #[derive(Debug, Parser)]
 #[command(name = "vivox-token", version, max_term_width = 100)]
 pub struct Cli {
-    /// Issuer assigned by Vivox, e.g. blindmelon-AppName-dev.
-    #[arg(long, env = "VIVOX_ISSUER", global = true, value_name = "ISS")]
+    /// Issuer assigned by Vivox, e.g. blindmelon-AppName-dev [env: VIVOX_ISSUER].
+    #[arg(long, global = true, value_name = "ISS")]
     pub issuer: Option<String>,
 
-    /// Vivox domain, e.g. tla.vivox.com.
-    #[arg(long, env = "VIVOX_DOMAIN", global = true, value_name = "DOMAIN")]
+    /// Vivox domain, e.g. tla.vivox.com [env: VIVOX_DOMAIN].
+    #[arg(long, global = true, value_name = "DOMAIN")]
     pub domain: Option<String>,
 
-    /// Token signing key. Prefer VIVOX_KEY or --key-file: arguments are visible to other local users.
-    #[arg(
-        long,
-        env = "VIVOX_KEY",
-        hide_env_values = true,
-        global = true,
-        value_name = "KEY"
-    )]
+    /// Token signing key [env: VIVOX_KEY]. Prefer VIVOX_KEY or --key-file: arguments are
+    /// visible to other local users. A key starting with - must be written --key=KEY.
+    /// One trailing newline (\n or \r\n) is dropped, as from --key-file.
+    #[arg(long, global = true, value_name = "KEY")]
     pub key: Option<String>,
 
-    /// Read the signing key from a file (one trailing newline is ignored).
+    /// Read the signing key from a file (one trailing newline, \n or \r\n, is dropped).
     #[arg(long, global = true, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
 
-    /// Expiry of the minted token, Unix seconds [default: now + --ttl].
+    /// Expiry of the minted token, Unix seconds [default: now + --ttl]. Must be in the
+    /// future and at most 86400 s (24 h) ahead, unless --vxi is given too to reproduce a
+    /// known token, in which case it is taken as it is.
     #[arg(long, global = true, value_name = "EPOCH", conflicts_with = "ttl")]
     pub exp: Option<u64>,
 
-    /// Lifetime of the minted token in seconds [default: 90].
+    /// Lifetime of the minted token in seconds, 1 to 86400 (24 h) [default: 90].
     #[arg(long, global = true, value_name = "SECS")]
     pub ttl: Option<u64>,
 
-    /// The vxi claim [default: an increasing value from the clock, in microseconds].
+    /// The vxi claim [default: a per-run random starting point (below 2^52, from the OS
+    /// random number generator) plus one, so parallel runs and hosts do not repeat tokens].
     #[arg(long, global = true, value_name = "N")]
     pub vxi: Option<u64>,
 
@@ -101,8 +106,10 @@ pub enum Command {
     },
     /// Verify a token with --key and print its claims as JSON.
     ///
-    /// Checks the signature, the claims the action takes, expiry, and the issuer when
-    /// --issuer is given. Exits 1 with the reason on stderr if the token does not verify.
+    /// Checks the signature, the claims the action takes, the URIs in f, t and sub (a user,
+    /// channel, admin or service URI as the action requires, of the token's issuer, all at
+    /// one domain), the issuer and domain when --issuer and --domain are given, and expiry.
+    /// Exits 1 with the reason on stderr if the token does not verify.
     Verify(VerifyArgs),
 }
 
@@ -134,9 +141,9 @@ pub struct ChannelKindArgs {
     /// Channel type [default: group, or positional when --positional is given].
     #[arg(long, value_enum, value_name = "TYPE")]
     pub channel_type: Option<ChannelType>,
-    /// Positional properties MAX,CLAMP,ROLLOFF,MODEL: audible distance (>= 1), conversational
-    /// distance (0..=MAX), rolloff (>= 0.0), model 1 inverse / 2 linear / 3 exponential
-    /// [default: 32,1,1.0,1].
+    /// Positional properties MAX,CLAMP,ROLLOFF,MODEL: audible distance (1..=2147483647),
+    /// conversational distance (0..=MAX), rolloff (0.0..=1000.0), model 1 inverse / 2 linear /
+    /// 3 exponential [default: 32,1,1.0,1].
     #[arg(long, value_name = "MAX,CLAMP,ROLLOFF,MODEL", value_parser = parse_positional)]
     pub positional: Option<PositionalProperties>,
 }
@@ -223,7 +230,7 @@ pub struct VerifyArgs {
     /// Check expiry as of this time, Unix seconds [default: now].
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<u64>,
-    /// Accept a token this many seconds past its exp [default: 0].
+    /// Accept a token this many seconds past its exp, 0 to 300 (5 minutes) [default: 0].
     #[arg(long, value_name = "SECS")]
     pub leeway: Option<u64>,
 }
@@ -237,10 +244,23 @@ pub fn parse_positional(text: &str) -> Result<PositionalProperties, String> {
     };
     let max_range: u32 = max_range
         .parse()
-        .map_err(|_| format!("MAX {max_range:?} is not a whole number; {FORMAT}"))?;
-    let clamping: u32 = clamping
-        .parse()
-        .map_err(|_| format!("CLAMP {clamping:?} is not a whole number; {FORMAT}"))?;
+        .map_err(|error: std::num::ParseIntError| match error.kind() {
+            IntErrorKind::PosOverflow => format!(
+                "MAX {max_range} is too large; the audible distance may be at most \
+                 {MAX_AUDIBLE_DISTANCE}"
+            ),
+            _ => format!("MAX {max_range:?} is not a whole number; {FORMAT}"),
+        })?;
+    let clamping: u32 =
+        clamping
+            .parse()
+            .map_err(|error: std::num::ParseIntError| match error.kind() {
+                IntErrorKind::PosOverflow => format!(
+                    "CLAMP {clamping} is too large; the conversational distance may be at most \
+                 MAX ({max_range})"
+                ),
+                _ => format!("CLAMP {clamping:?} is not a whole number; {FORMAT}"),
+            })?;
     let rolloff: f64 = rolloff
         .parse()
         .map_err(|_| format!("ROLLOFF {rolloff:?} is not a number; {FORMAT}"))?;
@@ -290,11 +310,27 @@ mod tests {
             ("32,1,NaN,1", "finite"),
             ("32,1,1.0,0", "unknown"),
             ("32,1,1.0,4", "unknown"),
+            ("4294967296,1,1.0,1", "MAX 4294967296 is too large"),
+            ("4294967296,1,1.0,1", "at most 2147483647"),
+            ("2147483648,1,1.0,1", "the limit is 2147483647"),
+            ("32,4294967296,1.0,1", "CLAMP 4294967296 is too large"),
+            (
+                "32,1,1e308,1",
+                "rolloff 1e308 is too large; the limit is 1000",
+            ),
+            ("32,1,1000.001,1", "the limit is 1000"),
         ] {
             match parse_positional(text) {
-                Err(message) => assert!(message.contains(needle), "{text}: {message}"),
+                Err(message) => {
+                    assert!(message.contains(needle), "{text}: {message}");
+                    assert!(message.len() < 200, "{text}: {message}");
+                    if needle.contains("too large") {
+                        assert!(!message.contains("not a whole number"), "{message}");
+                    }
+                }
                 Ok(properties) => panic!("{text} parsed as {properties}"),
             }
         }
+        assert!(parse_positional("2147483647,2147483647,1000,3").is_ok());
     }
 }

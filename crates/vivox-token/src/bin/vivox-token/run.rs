@@ -1,13 +1,14 @@
 //! Carrying out a parsed command: building URIs and grants, minting, verifying.
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use vivox_token::{
-    ChannelKind, ChannelUri, FixedClock, Grant, InputError, Issuer, MintOptions, Realm, Signer,
-    SigningKey, UserUri, Verifier, codes,
+    ChannelKind, ChannelUri, Domain, Field, FixedClock, Grant, InputError, Issuer, MintError,
+    MintOptions, Realm, Signer, SigningKey, UserUri, Verifier, VxiCounter, codes,
 };
 
 use crate::args::{
@@ -30,50 +31,113 @@ impl Failure {
     }
 }
 
-/// Where the key may come from, as given on the command line.
+/// The settings that may come from the environment instead of the command line.
+///
+/// Read once in `main`, so `run` itself does not depend on the process environment.
+#[derive(Debug, Default)]
+pub struct Environment {
+    /// `VIVOX_ISSUER`.
+    pub issuer: Option<OsString>,
+    /// `VIVOX_DOMAIN`.
+    pub domain: Option<OsString>,
+    /// `VIVOX_KEY`. `Debug` shows it only as present or absent.
+    pub key: Option<Secret>,
+}
+
+impl Environment {
+    /// Reads `VIVOX_ISSUER`, `VIVOX_DOMAIN` and `VIVOX_KEY`; an empty variable counts as unset.
+    pub fn from_process() -> Self {
+        let read = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+        Environment {
+            issuer: read("VIVOX_ISSUER"),
+            domain: read("VIVOX_DOMAIN"),
+            key: read("VIVOX_KEY").map(|value| Secret(value.into_encoded_bytes())),
+        }
+    }
+}
+
+/// Key bytes that never show in `Debug`.
+pub struct Secret(pub Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// `--issuer` or `--domain` as given, else its variable; `None` if neither is set.
+fn setting(
+    given: Option<&String>,
+    env: Option<&OsString>,
+    variable: &str,
+) -> Result<Option<String>, Failure> {
+    match (given, env) {
+        (Some(value), _) => Ok(Some(value.clone())),
+        (None, Some(value)) => value.to_str().map(|text| Some(text.to_owned())).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{variable} is not valid UTF-8; set it to the value from the Vivox developer portal"
+            ))
+        }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Where the key may come from.
 pub struct KeySource<'a> {
-    /// `--key` or `VIVOX_KEY`.
+    /// `--key`, as typed on the command line.
     pub key: Option<&'a str>,
-    /// Whether `--key` was typed on the command line rather than read from `VIVOX_KEY`.
-    pub key_on_command_line: bool,
+    /// `VIVOX_KEY`.
+    pub env_key: Option<&'a [u8]>,
     /// `--key-file`.
     pub key_file: Option<&'a Path>,
 }
 
+/// Drops one trailing line ending (`\n` or `\r\n`): the one rule for every key source.
+///
+/// Editors end files with a newline, and `$(cat key)` or a `.env` line may or may
+/// not keep one; a Vivox signing key never ends in one.
+fn without_trailing_newline(bytes: &[u8]) -> &[u8] {
+    match bytes {
+        [rest @ .., b'\r', b'\n'] | [rest @ .., b'\n'] => rest,
+        _ => bytes,
+    }
+}
+
 impl KeySource<'_> {
-    /// Loads the key. `--key-file` wins over `VIVOX_KEY`; giving it together
-    /// with `--key` is a usage error. No message ever contains the key.
+    /// Loads the key. `--key-file` wins over `VIVOX_KEY`, and so does `--key`;
+    /// giving `--key` together with `--key-file` is a usage error. One trailing
+    /// newline is dropped from each. No message ever contains the key.
     fn load(&self) -> Result<SigningKey, Failure> {
-        match (self.key_file, self.key) {
-            (Some(_), Some(_)) if self.key_on_command_line => Err(Failure::Usage(
+        match (self.key_file, self.key, self.env_key) {
+            (Some(_), Some(_), _) => Err(Failure::Usage(
                 "give the signing key once: either --key or --key-file, not both".to_owned(),
             )),
-            (Some(path), _) => read_key_file(path),
-            (None, Some(key)) => {
-                SigningKey::new(key.as_bytes()).map_err(|error| Failure::input("--key", &error))
-            }
-            (None, None) => Err(Failure::Usage(
+            (Some(path), None, _) => read_key_file(path),
+            (None, Some(key), _) => key_from("--key", key.as_bytes()),
+            (None, None, Some(key)) => key_from("VIVOX_KEY", key),
+            (None, None, None) => Err(Failure::Usage(
                 "no signing key: pass --key-file PATH, set VIVOX_KEY, or pass --key KEY".to_owned(),
             )),
         }
     }
 }
 
+fn key_from(source: &str, bytes: &[u8]) -> Result<SigningKey, Failure> {
+    SigningKey::new(without_trailing_newline(bytes)).map_err(|error| {
+        Failure::Usage(format!(
+            "{source}: {error} (one trailing newline is not part of the key)"
+        ))
+    })
+}
+
 fn read_key_file(path: &Path) -> Result<SigningKey, Failure> {
-    let mut bytes = fs::read(path).map_err(|error| {
+    let bytes = zeroize::Zeroizing::new(fs::read(path).map_err(|error| {
         Failure::Usage(format!(
             "cannot read the key file {}: {error}",
             path.display()
         ))
-    })?;
-    // Editors add a final newline; it is not part of the key.
-    if bytes.last() == Some(&b'\n') {
-        bytes.pop();
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-    }
-    SigningKey::new(bytes).map_err(|_| {
+    })?);
+    SigningKey::new(without_trailing_newline(&bytes)).map_err(|_| {
         Failure::Usage(format!(
             "the key file {} is empty; put the token signing key from the Vivox developer portal in it",
             path.display()
@@ -82,14 +146,24 @@ fn read_key_file(path: &Path) -> Result<SigningKey, Failure> {
 }
 
 /// Runs `cli` and returns what to print on stdout.
-pub fn run(cli: &Cli, keys: &KeySource<'_>) -> Result<String, Failure> {
+pub fn run(cli: &Cli, env: &Environment) -> Result<String, Failure> {
+    let keys = KeySource {
+        key: cli.key.as_deref(),
+        env_key: env.key.as_ref().map(|secret| secret.0.as_slice()),
+        key_file: cli.key_file.as_deref(),
+    };
     match &cli.command {
-        Command::Verify(args) => verify(cli, keys, args),
-        command => mint(cli, keys, command),
+        Command::Verify(args) => verify(cli, env, &keys, args),
+        command => mint(cli, env, &keys, command),
     }
 }
 
-fn verify(cli: &Cli, keys: &KeySource<'_>, args: &VerifyArgs) -> Result<String, Failure> {
+fn verify(
+    cli: &Cli,
+    env: &Environment,
+    keys: &KeySource<'_>,
+    args: &VerifyArgs,
+) -> Result<String, Failure> {
     for (given, flag) in [
         (cli.exp.is_some(), "--exp"),
         (cli.ttl.is_some(), "--ttl"),
@@ -103,15 +177,21 @@ fn verify(cli: &Cli, keys: &KeySource<'_>, args: &VerifyArgs) -> Result<String, 
         }
     }
     let mut verifier = Verifier::new(&keys.load()?);
-    if let Some(issuer) = &cli.issuer {
-        let issuer = Issuer::new(issuer.as_str()).map_err(|e| Failure::input("--issuer", &e))?;
+    if let Some(issuer) = setting(cli.issuer.as_ref(), env.issuer.as_ref(), "VIVOX_ISSUER")? {
+        let issuer = Issuer::new(issuer).map_err(|e| Failure::input("--issuer", &e))?;
         verifier = verifier.expect_issuer(issuer);
+    }
+    if let Some(domain) = setting(cli.domain.as_ref(), env.domain.as_ref(), "VIVOX_DOMAIN")? {
+        let domain = Domain::new(domain).map_err(|e| Failure::input("--domain", &e))?;
+        verifier = verifier.expect_domain(domain);
     }
     if let Some(now) = args.now {
         verifier = verifier.with_clock(Arc::new(FixedClock::at_unix_secs(now)));
     }
     if let Some(leeway) = args.leeway {
-        verifier = verifier.with_leeway(Duration::from_secs(leeway));
+        verifier = verifier
+            .with_leeway(Duration::from_secs(leeway))
+            .map_err(|e| Failure::input("--leeway", &e))?;
     }
     let claims = verifier.verify(args.token.trim()).map_err(|error| {
         let code = error
@@ -133,13 +213,22 @@ struct UriFactory<'a> {
     environment_id: Option<&'a str>,
 }
 
+/// The flag to name in an error about `flag`'s value: the environment id is its own option.
+fn blame<'f>(flag: &'f str, error: &InputError) -> &'f str {
+    if error.field() == Some(Field::EnvironmentId) {
+        "--environment-id"
+    } else {
+        flag
+    }
+}
+
 impl UriFactory<'_> {
     fn user(&self, flag: &str, name: &str) -> Result<UserUri, Failure> {
         match self.environment_id {
             Some(environment_id) => self.realm.unity_user(name, environment_id),
             None => self.realm.user(name),
         }
-        .map_err(|error| Failure::input(flag, &error))
+        .map_err(|error| Failure::input(blame(flag, &error), &error))
     }
 
     fn channel(&self, name: &str, kind: &ChannelKindArgs) -> Result<ChannelUri, Failure> {
@@ -150,7 +239,7 @@ impl UriFactory<'_> {
             }
             None => ChannelUri::new(self.realm, name, kind),
         }
-        .map_err(|error| Failure::input("--channel", &error))
+        .map_err(|error| Failure::input(blame("--channel", &error), &error))
     }
 
     fn channel_args(&self, args: &ChannelArgs) -> Result<ChannelUri, Failure> {
@@ -174,17 +263,37 @@ fn channel_kind(args: &ChannelKindArgs) -> Result<ChannelKind, Failure> {
     }
 }
 
-fn required<'a>(value: Option<&'a String>, flag: &str, env: &str) -> Result<&'a str, Failure> {
-    value
-        .map(String::as_str)
-        .ok_or_else(|| Failure::Usage(format!("no {flag}: pass {flag} or set {env}")))
+/// `--issuer` or `--domain`, or its variable; a usage error naming both if neither is set.
+fn required(
+    given: Option<&String>,
+    env: Option<&OsString>,
+    flag: &str,
+    variable: &str,
+) -> Result<String, Failure> {
+    setting(given, env, variable)?
+        .ok_or_else(|| Failure::Usage(format!("no {flag}: pass {flag} or set {variable}")))
 }
 
-fn mint(cli: &Cli, keys: &KeySource<'_>, command: &Command) -> Result<String, Failure> {
-    let issuer = required(cli.issuer.as_ref(), "--issuer", "VIVOX_ISSUER")?;
-    let domain = required(cli.domain.as_ref(), "--domain", "VIVOX_DOMAIN")?;
+fn mint(
+    cli: &Cli,
+    env: &Environment,
+    keys: &KeySource<'_>,
+    command: &Command,
+) -> Result<String, Failure> {
+    let issuer = required(
+        cli.issuer.as_ref(),
+        env.issuer.as_ref(),
+        "--issuer",
+        "VIVOX_ISSUER",
+    )?;
+    let domain = required(
+        cli.domain.as_ref(),
+        env.domain.as_ref(),
+        "--domain",
+        "VIVOX_DOMAIN",
+    )?;
     let issuer = Issuer::new(issuer).map_err(|e| Failure::input("--issuer", &e))?;
-    let domain = vivox_token::Domain::new(domain).map_err(|e| Failure::input("--domain", &e))?;
+    let domain = Domain::new(domain).map_err(|e| Failure::input("--domain", &e))?;
     let realm = Realm::new(issuer, domain);
     let uris = UriFactory {
         realm: &realm,
@@ -193,11 +302,19 @@ fn mint(cli: &Cli, keys: &KeySource<'_>, command: &Command) -> Result<String, Fa
     let key = keys.load()?;
     let mut signer = Signer::new(realm.clone(), &key);
     if let Some(ttl) = cli.ttl {
-        signer = signer.with_ttl(Duration::from_secs(ttl));
+        signer = signer
+            .with_ttl(Duration::from_secs(ttl))
+            .map_err(|e| Failure::input("--ttl", &e))?;
     }
     let mut options = MintOptions::new();
-    if let Some(vxi) = cli.vxi {
-        options = options.vxi(vxi);
+    match cli.vxi {
+        Some(vxi) => options = options.vxi(vxi),
+        // The library would fall back to a weaker seed; a one-shot CLI run refuses instead.
+        None => {
+            let counter = VxiCounter::try_new()
+                .map_err(|error| Failure::Usage(format!("{error} with --vxi N")))?;
+            signer = signer.with_vxi_counter(Arc::new(counter));
+        }
     }
     if let Some(exp) = cli.exp {
         options = options.expires_at(exp);
@@ -206,7 +323,12 @@ fn mint(cli: &Cli, keys: &KeySource<'_>, command: &Command) -> Result<String, Fa
         signer
             .mint_with(grant, options)
             .map(String::from)
-            .map_err(|error| Failure::Usage(error.to_string()))
+            .map_err(|error| match error {
+                MintError::ExpiryInPast { .. } | MintError::ExpiryTooFar { .. } => {
+                    Failure::Usage(format!("--exp: {error}"))
+                }
+                _ => Failure::Usage(error.to_string()),
+            })
     };
     match command {
         Command::Login { user } => {
