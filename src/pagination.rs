@@ -75,7 +75,7 @@ pub trait ListOperation: Clone + Sized {
     /// One element of the response's list of items.
     type Item;
     /// The decoded body of a successful response.
-    type Response: Serialize;
+    type Response;
     /// The decoded body of an error response.
     type ErrorBody: Serialize;
     /// The document's `operationId`.
@@ -125,6 +125,24 @@ impl PageMeta {
     #[doc(hidden)]
     pub fn of<T: Serialize>(response: &T) -> Self {
         Self(serde_json::to_value(response).unwrap_or(Value::Null))
+    }
+
+    /// The paging signals from the response's fields beside its items, as `(JSON key, value)`
+    /// (what generated code passes: it serializes only these fields, so the response types
+    /// need no `Serialize`).
+    #[doc(hidden)]
+    pub fn from_fields(fields: Vec<(&'static str, Value)>) -> Self {
+        let map: serde_json::Map<String, Value> = fields
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect();
+        Self(Value::Object(map))
+    }
+
+    /// One field for [`from_fields`](Self::from_fields), as JSON (`null` if it cannot be).
+    #[doc(hidden)]
+    pub fn value_of<T: Serialize>(field: &T) -> Value {
+        serde_json::to_value(field).unwrap_or(Value::Null)
     }
 
     /// The JSON (the response without its items).

@@ -7,7 +7,7 @@
 //! * `list_operations`: impls of the client's `pagination::ListOperation` for the request
 //!   builder of every list operation whose paging parameters and response shape are known.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
@@ -91,6 +91,9 @@ pub struct ListImpls {
     pub styles: BTreeMap<String, &'static str>,
     /// List operations without an impl, with the reason (for `Generated::unpaged`).
     pub skipped: Vec<(String, String)>,
+    /// The types the impls serialize (the fields of list responses beside the items, read as
+    /// paging signals); they must keep `Serialize`.
+    pub serialized: BTreeSet<String>,
 }
 
 /// The `list_operations` module: a `ListOperation` impl for every list operation whose builder
@@ -106,11 +109,13 @@ pub fn list_operations(
     let mut impls = Vec::new();
     let mut styles = BTreeMap::new();
     let mut skipped = Vec::new();
+    let mut serialized = BTreeSet::new();
     for op in operations {
         let Some(paging) = &op.paging else { continue };
         match list_impl(op, paging, types, builders, runtime) {
-            Ok(tokens) => {
+            Ok((tokens, signal_types)) => {
                 impls.push(tokens);
+                serialized.extend(signal_types);
                 styles.insert(op.id.clone(), style_name(paging));
             }
             Err(reason) => skipped.push((op.id.clone(), reason)),
@@ -131,6 +136,7 @@ pub fn list_operations(
         tokens,
         styles,
         skipped,
+        serialized,
     })
 }
 
@@ -191,7 +197,7 @@ fn list_impl(
     types: &[Item],
     builders: &[Item],
     runtime: &syn::Path,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, BTreeSet<String>), String> {
     let builder_name = op.builder_name();
     let methods = builder_methods(builders, &builder_name)
         .ok_or_else(|| format!("no builder `{builder_name}` in the generated code"))?;
@@ -265,12 +271,20 @@ fn list_impl(
         .find(|m| m.sig.ident == "send")
         .ok_or("builder has no `send` method")?;
     let (response_ty, error_ty) = send_types(send).ok_or("unexpected `send` signature")?;
-    let (item_ty, take_items) = items_of(&response_ty, types)?;
+    let (item_ty, take_items, signals) = items_of(&response_ty, types)?;
+    let signal_types: BTreeSet<String> = signals
+        .iter()
+        .flat_map(|(_, _, ty)| crate::tokens::flatten(ty.to_token_stream()))
+        .filter(|ident| ident.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect();
+    let signal_fields = signals.iter().map(|(key, ident, _)| {
+        quote!((#key, #runtime::pagination::PageMeta::value_of(&response.#ident)))
+    });
     let item_ty = qualify(item_ty, types);
     let builder_ident = format_ident!("{}", builder_name);
     let operation_id = &op.id;
     let style = format_ident!("{}", style_name(paging));
-    Ok(quote! {
+    let tokens = quote! {
         impl ListOperation for builder::#builder_ident<'_> {
             type Item = #item_ty;
             type Response = #response_ty;
@@ -297,24 +311,34 @@ fn list_impl(
                 #[allow(unused_mut)] mut response: Self::Response,
             ) -> (::std::vec::Vec<Self::Item>, #runtime::pagination::PageMeta) {
                 let items = #take_items;
-                (items, #runtime::pagination::PageMeta::of(&response))
+                let signals = #runtime::pagination::PageMeta::from_fields(
+                    ::std::vec![#(#signal_fields),*],
+                );
+                (items, signals)
             }
         }
-    })
+    };
+    Ok((tokens, signal_types))
 }
 
 /// Fields that hold a list response's items, in order of preference.
 const ITEM_FIELDS: [&str; 4] = ["data", "records", "log_messages", "items"];
 
-/// The item type of a list response and the expression that takes the items out of
-/// `response` (leaving the rest, the paging signals, to be read).
-fn items_of(response_ty: &Type, types: &[Item]) -> Result<(Type, TokenStream), String> {
+/// A field of a list response beside its items: JSON key, Rust field name, type.
+type SignalField = (String, syn::Ident, Type);
+
+/// The item type of a list response, the expression that takes the items out of `response`,
+/// and the other fields (the paging signals, read as JSON).
+fn items_of(
+    response_ty: &Type,
+    types: &[Item],
+) -> Result<(Type, TokenStream, Vec<SignalField>), String> {
     let response_name = last_ident(response_ty).ok_or("the response is not a named type")?;
     if let Some(item) = generic_of(response_ty, "Vec") {
-        return Ok((item, quote!(::std::mem::take(&mut response))));
+        return Ok((item, quote!(::std::mem::take(&mut response)), Vec::new()));
     }
     if let Some(item) = newtype_vec_item(types, &response_name) {
-        return Ok((item, quote!(::std::mem::take(&mut response.0))));
+        return Ok((item, quote!(::std::mem::take(&mut response.0)), Vec::new()));
     }
     let fields = struct_fields(types, &response_name)
         .ok_or_else(|| format!("no struct `{response_name}` in `types`"))?;
@@ -356,7 +380,36 @@ fn items_of(response_ty: &Type, types: &[Item]) -> Result<(Type, TokenStream), S
         (true, false) => quote!(response.#ident.take().unwrap_or_default()),
         (true, true) => quote!(response.#ident.take().map(|items| items.0).unwrap_or_default()),
     };
-    Ok((item, take))
+    let signals = fields
+        .iter()
+        .filter(|f| f.ident.as_ref() != Some(&ident))
+        .filter_map(|f| Some((json_key(f)?, f.ident.clone()?, f.ty.clone())))
+        .collect();
+    Ok((item, take, signals))
+}
+
+/// The JSON key of a struct field: its `#[serde(rename = "…")]`, or its name.
+fn json_key(field: &syn::Field) -> Option<String> {
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut renamed = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if renamed.is_some() {
+            return renamed;
+        }
+    }
+    let name = field.ident.as_ref()?.to_string();
+    Some(name.strip_prefix("r#").unwrap_or(&name).to_owned())
 }
 
 /// The item type when `ty` is a list (`Vec<T>`, `Option<Vec<T>>` or a newtype of one).

@@ -41,6 +41,8 @@
 
 #![warn(missing_docs)]
 
+mod builders;
+mod derives;
 mod docs;
 mod document;
 mod enums;
@@ -50,6 +52,7 @@ mod extras;
 pub mod names;
 mod run;
 pub mod select;
+mod tokens;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
 pub use crate::error::{CodegenError, OperationRef};
@@ -136,11 +139,13 @@ pub fn generate(
     let types = types_module(&mut file.items)
         .ok_or_else(|| internal("no `types` module in progenitor's output".to_owned()))?;
     let forward_compatible_enums = enums::make_forward_compatible(types).map_err(internal)?;
+    builders::keep_request_builders(&mut file.items);
     docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     errors::use_error_body(&mut file.items, &runtime);
     let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
+    derives::derive_where_used(&mut file.items, &lists.serialized);
     let table = extras::parse_items(extras::operation_table(
         &operations,
         &lists.styles,

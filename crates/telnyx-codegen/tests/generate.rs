@@ -254,3 +254,91 @@ fn an_operation_id_whose_builder_shadows_a_used_name_is_refused() {
         );
     }
 }
+
+#[test]
+fn only_types_a_request_sends_get_struct_builders() {
+    let doc = SMALL.replace(
+        r##""operationId": "CreateThing", "tags": ["Things"],"##,
+        r##""operationId": "CreateThing", "tags": ["Things"],
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewThing"}}}},"##,
+    )
+    .replace(
+        r##""Meta": {"##,
+        r##""NewThing": {"type": "object", "properties": {"label": {"$ref": "#/components/schemas/Label"}}},
+      "Label": {"type": "object", "properties": {"text": {"type": "string"}}},
+      "Meta": {"##,
+    );
+    let generated = generate(&doc, "small.json", &Options::default()).unwrap();
+    let code = &generated.client;
+    // The body and the object inside it keep their builders (body_map and nested setters).
+    assert!(
+        code.contains("pub fn builder() -> builder::NewThing"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn builder() -> builder::Label"),
+        "{code}"
+    );
+    assert!(code.contains("types::builder::NewThing"), "{code}");
+    // Received-only types have none.
+    for received in ["Thing", "Meta", "ErrorResponse"] {
+        assert!(
+            !code.contains(&format!("builder::{received} ")),
+            "{received} builder left"
+        );
+        assert!(
+            !code.contains(&format!("builder() -> builder::{received}\n")),
+            "{received}"
+        );
+        assert!(
+            code.contains(&format!("pub struct {received} {{")),
+            "{received} type missing"
+        );
+    }
+}
+
+#[test]
+fn serde_derives_follow_the_direction_a_type_travels() {
+    let doc = SMALL.replace(
+        r#""operationId": "CreateThing", "tags": ["Things"],"#,
+        r##""operationId": "CreateThing", "tags": ["Things"],
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewThing"}}}},"##,
+    )
+    .replace(
+        r#""Meta": {"#,
+        r##""NewThing": {"type": "object", "properties": {"name": {"type": "string"}}},
+      "Meta": {"##,
+    );
+    let code = generate(&doc, "small.json", &Options::default())
+        .unwrap()
+        .client;
+    let derive_of = |name: &str| {
+        let at = code
+            .find(&format!("pub struct {name} {{"))
+            .unwrap_or_else(|| panic!("{name}"));
+        let start = code[..at].rfind("#[derive(").unwrap();
+        code[start..at].split_whitespace().collect::<String>()
+    };
+    let gated = |which: &str| {
+        format!("#[cfg_attr(any(feature=\"serde-all\",feature=\"mock\"),derive(::serde::{which}))]")
+    };
+    // Sent only: serialized always, deserialized only with the feature.
+    let new_thing = derive_of("NewThing");
+    assert!(
+        new_thing.contains("::serde::Serialize,") && new_thing.contains(&gated("Deserialize")),
+        "{new_thing}"
+    );
+    // Received only: the other way round.
+    let thing = derive_of("Thing");
+    assert!(
+        thing.contains("::serde::Deserialize,") && thing.contains(&gated("Serialize")),
+        "{thing}"
+    );
+    // A list response's paging signals are serialized to be read, so they keep both.
+    let meta = derive_of("Meta");
+    assert!(
+        meta.contains("::serde::Deserialize,::serde::Serialize"),
+        "{meta}"
+    );
+    assert!(code.contains("PageMeta::from_fields"), "{code}");
+}
