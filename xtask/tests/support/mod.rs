@@ -39,19 +39,7 @@ pub fn stderr(output: &Output) -> String {
 pub fn synced_dir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("spec/telnyx.json");
-    let output = xtask(&[
-        "spec",
-        "sync",
-        "--source",
-        fixture().to_str().unwrap(),
-        "--all-tags",
-        "--overlay",
-        OVERLAY,
-        "--families",
-        FAMILIES,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = sync_to(fixture().to_str().unwrap(), &out);
     assert!(output.status.success(), "{}", stderr(&output));
     (dir, out)
 }
@@ -104,19 +92,7 @@ pub fn sync_to(source: &str, out: &Path) -> Output {
 /// containing every `expected` fragment, leaving all files byte-identical.
 pub fn assert_sync_fails(source: &str, out: &Path, dir: &Path, expected: &[&str]) {
     let before = snapshot(dir);
-    let output = xtask(&[
-        "spec",
-        "sync",
-        "--source",
-        source,
-        "--all-tags",
-        "--overlay",
-        OVERLAY,
-        "--families",
-        FAMILIES,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = sync_to(source, out);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let message = stderr(&output);
     for fragment in expected {
