@@ -115,6 +115,8 @@
 
 mod api_key;
 mod client;
+#[doc(hidden)]
+pub mod decode;
 mod error;
 mod hooks;
 mod idempotency;

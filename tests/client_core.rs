@@ -411,3 +411,59 @@ async fn typed_mock_extension_serves_operations() {
         Some("standup")
     );
 }
+
+/// The generated types' written-out `Deserialize` impls (see `telnyx-codegen`'s
+/// `serde_impls`) behave as serde's derive did: required fields, optional and defaulted ones,
+/// unknown and repeated keys, null, and string enums through `as_str`.
+#[test]
+fn generated_types_decode_as_the_serde_derive_did() {
+    let full: types::VideoError = serde_json::from_value(json!({
+        "code": "10007", "title": "Unexpected error", "detail": "more",
+        "meta": {"url": "https://example.com"}, "source": {"pointer": "/name"},
+        "added_later": [1, {"x": null}]
+    }))
+    .expect("decodes");
+    assert_eq!(full.code, "10007");
+    assert_eq!(full.detail.as_deref(), Some("more"));
+    assert_eq!(full.meta.len(), 1);
+    assert_eq!(
+        full.source.and_then(|s| s.pointer).as_deref(),
+        Some("/name")
+    );
+
+    // Missing optional and defaulted fields; null for an optional one.
+    let minimal: types::VideoError =
+        serde_json::from_str(r#"{"title":"t","code":"c","detail":null}"#).expect("decodes");
+    assert!(minimal.detail.is_none() && minimal.meta.is_empty() && minimal.source.is_none());
+
+    let error = |json: &str| {
+        serde_json::from_str::<types::VideoError>(json)
+            .expect_err(json)
+            .to_string()
+    };
+    assert!(error(r#"{"code":"c"}"#).contains("missing field `title`"));
+    assert!(error(r#"{"code":"c","title":"t","code":"d"}"#).contains("duplicate field `code`"));
+    assert!(error(r#"{"code":1,"title":"t"}"#).contains("invalid type: integer `1`"));
+    assert!(error(r#"{"code":null,"title":"t"}"#).contains("invalid type: null"));
+    assert!(error(r#"["c","t"]"#).contains("expected struct VideoError"));
+
+    // Serialized back (the test build enables `serde-all`), absent options stay absent.
+    assert_eq!(
+        serde_json::to_value(&minimal).expect("serializes"),
+        json!({"code": "c", "title": "t"})
+    );
+
+    // String enums: known, unknown, not a string.
+    let known: types::RoomRecordingStatus = serde_json::from_str(r#""completed""#).expect("known");
+    assert_eq!(known, types::RoomRecordingStatus::Completed);
+    assert_eq!(known.as_str(), "completed");
+    assert_eq!(known.to_string(), "completed");
+    assert_eq!(
+        serde_json::to_string(&known).expect("serializes"),
+        r#""completed""#
+    );
+    let unknown: types::RoomRecordingStatus =
+        serde_json::from_str(r#""thawing""#).expect("unknown");
+    assert_eq!(unknown.as_str(), "thawing");
+    assert!(serde_json::from_str::<types::RoomRecordingStatus>("3").is_err());
+}

@@ -19,7 +19,7 @@ use syn::{Attribute, Item, Meta};
 use crate::tokens::{flatten, path_tails};
 
 /// The features that turn the omitted derive back on.
-const FEATURES: &str = r#"any(feature = "serde-all", feature = "mock")"#;
+pub(crate) const FEATURES: &str = r#"any(feature = "serde-all", feature = "mock")"#;
 
 /// How many derives [`derive_where_used`] put behind a feature.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -189,12 +189,16 @@ fn gate(attrs: &mut Vec<Attribute>, which: &str) -> bool {
         if !serde_derive_left {
             return false;
         }
-        let features: proc_macro2::TokenStream = FEATURES.parse().unwrap_or_default();
-        let which: syn::Ident = syn::Ident::new(which, proc_macro2::Span::call_site());
-        let gated: Attribute = syn::parse_quote!(#[cfg_attr(#features, derive(::serde::#which))]);
         attrs[i] = syn::parse_quote!(#[derive(#(#kept),*)]);
-        attrs.insert(i + 1, gated);
+        attrs.insert(i + 1, gated_derive(which));
         return true;
     }
     false
+}
+
+/// `#[cfg_attr(<FEATURES>, derive(::serde::{which}))]`.
+pub(crate) fn gated_derive(which: &str) -> Attribute {
+    let features: proc_macro2::TokenStream = FEATURES.parse().unwrap_or_default();
+    let which = syn::Ident::new(which, proc_macro2::Span::call_site());
+    syn::parse_quote!(#[cfg_attr(#features, derive(::serde::#which))])
 }

@@ -2,6 +2,8 @@
 //! (parameter setters get the parameter's description from the document), and the generated
 //! `Client` constructors are replaced by the client crate's own builder.
 
+use std::collections::HashMap;
+
 use syn::{Attribute, Fields, ImplItem, Item, Visibility, parse_quote};
 
 use crate::document::{Case, OperationFacts, ParamLocation, progenitor_ident};
@@ -39,20 +41,40 @@ pub fn fill_missing_docs(items: &mut [Item], operations: &[OperationFacts], file
         File::Client => Scope::Top,
         File::Mock => Scope::Mock,
     };
-    fill(items, scope, operations);
+    fill(items, scope, &Operations::new(operations));
 }
 
-/// The operation whose builder (or mock type, with `suffix`) is named `name`.
-fn operation_named<'a>(
-    operations: &'a [OperationFacts],
-    name: &str,
-    suffix: &str,
-) -> Option<&'a OperationFacts> {
-    let base = name.strip_suffix(suffix)?;
-    operations.iter().find(|op| op.builder_name() == base)
+/// The operations by their Rust names, computed once: the files have thousands of items to
+/// look up, and computing an operation's names is not cheap.
+struct Operations<'a> {
+    by_builder: HashMap<String, &'a OperationFacts>,
+    by_method: HashMap<String, &'a OperationFacts>,
 }
 
-fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
+impl<'a> Operations<'a> {
+    fn new(operations: &'a [OperationFacts]) -> Self {
+        Self {
+            by_builder: operations
+                .iter()
+                .map(|op| (op.builder_name(), op))
+                .collect(),
+            by_method: operations.iter().map(|op| (op.method_name(), op)).collect(),
+        }
+    }
+
+    /// The operation whose builder (or mock type, with `suffix`) is named `name`.
+    fn named(&self, name: &str, suffix: &str) -> Option<&'a OperationFacts> {
+        let base = name.strip_suffix(suffix)?;
+        self.by_builder.get(base).copied()
+    }
+
+    /// The operation whose client method is named `name`.
+    fn with_method(&self, name: &str) -> Option<&'a OperationFacts> {
+        self.by_method.get(name).copied()
+    }
+}
+
+fn fill(items: &mut [Item], scope: Scope, operations: &Operations<'_>) {
     for item in items {
         match item {
             Item::Mod(module) => {
@@ -123,7 +145,7 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                 for trait_item in &mut item.items {
                     if let syn::TraitItem::Fn(function) = trait_item {
                         let name = function.sig.ident.to_string();
-                        let text = match operations.iter().find(|op| op.method_name() == name) {
+                        let text = match operations.with_method(&name) {
                             Some(op) if scope == Scope::Mock => format!(
                                 "Mocks the `{}` operation ({} {}): `config_fn` gets its typed \
                                  request matcher and response builder.",
@@ -156,9 +178,10 @@ fn fill(items: &mut [Item], scope: Scope, operations: &[OperationFacts]) {
                     _ => String::new(),
                 };
                 let operation = match scope {
-                    Scope::RequestBuilders => operation_named(operations, &self_name, ""),
-                    Scope::Mock => operation_named(operations, &self_name, "When")
-                        .or_else(|| operation_named(operations, &self_name, "Then")),
+                    Scope::RequestBuilders => operations.named(&self_name, ""),
+                    Scope::Mock => operations
+                        .named(&self_name, "When")
+                        .or_else(|| operations.named(&self_name, "Then")),
                     _ => None,
                 };
                 for impl_item in &mut imp.items {
@@ -234,14 +257,14 @@ fn method_doc(
     }
 }
 
-fn mock_struct_doc(name: &str, operations: &[OperationFacts]) -> String {
-    if let Some(op) = operation_named(operations, name, "When") {
+fn mock_struct_doc(name: &str, operations: &Operations<'_>) -> String {
+    if let Some(op) = operations.named(name, "When") {
         format!(
             "Request matcher for the `{}` operation ({} {}); its methods add conditions on \
              parameters and body.",
             op.id, op.http_method, op.path
         )
-    } else if let Some(op) = operation_named(operations, name, "Then") {
+    } else if let Some(op) = operations.named(name, "Then") {
         format!(
             "Response builder for the `{}` operation: one method per documented response.",
             op.id

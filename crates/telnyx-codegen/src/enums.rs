@@ -23,6 +23,8 @@
 //! Separately, `#[serde(deny_unknown_fields)]` (emitted for `additionalProperties: false`) is
 //! removed everywhere, because a field Telnyx adds later must not break decoding either.
 
+use std::collections::{HashMap, HashSet};
+
 use syn::punctuated::Punctuated;
 use syn::{
     Attribute, Expr, Fields, Ident, Item, ItemEnum, ItemImpl, Meta, Path, Token, Type, parse_quote,
@@ -36,28 +38,27 @@ pub const CATCH_ALL: &str = "Unrecognized";
 pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String> {
     let shadowing = shadowing_positions(items);
     let mut changed = Vec::new();
-    for index in 0..items.len() {
-        if let Item::Enum(item) = &items[index]
+    // Enum name → its catch-all variant, for the single pass over the `Display` impls below.
+    let mut catch_alls = HashMap::new();
+    for item in items.iter_mut() {
+        if let Item::Enum(item) = item
             && is_string_enum(item)
             && !shadowing.contains(&item.ident.to_string())
         {
-            let name = item.ident.clone();
             let catch_all = catch_all_ident(item);
-            if let Item::Enum(item) = &mut items[index] {
-                add_catch_all(item, &catch_all);
-            }
-            for other in items.iter_mut() {
-                if let Item::Impl(imp) = other
-                    && implements(imp, "Display", &name)
-                {
-                    fix_display(imp, &catch_all)
-                        .map_err(|e| format!("Display impl of enum `{name}`: {e}"))?;
-                }
-            }
-            changed.push(name.to_string());
+            add_catch_all(item, &catch_all);
+            changed.push(item.ident.to_string());
+            catch_alls.insert(item.ident.to_string(), catch_all);
         }
     }
     for item in items.iter_mut() {
+        if let Item::Impl(imp) = item
+            && let Some(name) = implemented_for(imp, "Display")
+            && let Some(catch_all) = catch_alls.get(&name)
+        {
+            fix_display(imp, catch_all)
+                .map_err(|e| format!("Display impl of enum `{name}`: {e}"))?;
+        }
         strip_deny_unknown_fields(item);
     }
     Ok(changed)
@@ -66,8 +67,8 @@ pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String
 /// Types that appear in a variant of an untagged enum other than its last one. serde tries an
 /// untagged enum's variants in order, so a catch-all there would swallow strings meant for a
 /// later variant; such enums are left strict.
-fn shadowing_positions(items: &[Item]) -> Vec<String> {
-    let mut names = Vec::new();
+fn shadowing_positions(items: &[Item]) -> HashSet<String> {
+    let mut names = HashSet::new();
     for item in items {
         let Item::Enum(item) = item else { continue };
         if !has_serde_flag(&item.attrs, "untagged") {
@@ -79,7 +80,7 @@ fn shadowing_positions(items: &[Item]) -> Vec<String> {
                 if let Type::Path(path) = &field.ty
                     && let Some(last) = path.path.segments.last()
                 {
-                    names.push(last.ident.to_string());
+                    names.insert(last.ident.to_string());
                 }
             }
         }
@@ -211,14 +212,18 @@ fn last_is(path: &Path, name: &str) -> bool {
     path.segments.last().is_some_and(|s| s.ident == name)
 }
 
-/// `impl <..>::Trait for Name`.
-fn implements(imp: &ItemImpl, trait_name: &str, type_name: &Ident) -> bool {
+/// The type name `Name` of an `impl <..>::Trait for Name`.
+fn implemented_for(imp: &ItemImpl, trait_name: &str) -> Option<String> {
     let trait_matches = imp
         .trait_
         .as_ref()
         .is_some_and(|(_, path, _)| last_is(path, trait_name));
-    let type_matches = matches!(imp.self_ty.as_ref(), Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident(type_name));
-    trait_matches && type_matches
+    match imp.self_ty.as_ref() {
+        Type::Path(tp) if trait_matches && tp.qself.is_none() => {
+            tp.path.get_ident().map(ToString::to_string)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ mod extras;
 pub mod names;
 mod run;
 pub mod select;
+mod serde_impls;
 mod tokens;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
@@ -156,6 +157,8 @@ pub fn generate(
     file.items
         .extend(extras::parse_items(lists.tokens).map_err(internal)?);
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
+    let lean_enums = forward_compatible_enums.iter().cloned().collect();
+    serde_impls::write_lean_impls(&mut file.items, &lean_enums, &runtime);
     let client = render(&file, source_name);
 
     let mock = if options.mock {
