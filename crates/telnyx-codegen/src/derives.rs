@@ -28,6 +28,8 @@ pub struct DeriveCounts {
     pub serialize: usize,
     /// `Deserialize` derives of types that are only sent.
     pub deserialize: usize,
+    /// `TryFrom` text conversions removed from enums that are only received.
+    pub text_conversions: usize,
 }
 
 /// Puts `Serialize` of received-only types and `Deserialize` of sent-only types behind
@@ -76,11 +78,15 @@ pub fn derive_where_used(items: &mut [Item], serialized: &BTreeSet<String>) -> D
         );
     }
     let mut counts = DeriveCounts::default();
+    let mut received_only_enums = BTreeSet::new();
     for item in types.iter_mut() {
         let Some(name) = type_name(item) else {
             continue;
         };
         let (is_sent, is_received) = (sent.contains(&name), received.contains(&name));
+        if is_received && !is_sent && matches!(item, Item::Enum(_)) {
+            received_only_enums.insert(name.clone());
+        }
         let attrs = match item {
             Item::Struct(s) => &mut s.attrs,
             Item::Enum(e) => &mut e.attrs,
@@ -93,7 +99,37 @@ pub fn derive_where_used(items: &mut [Item], serialized: &BTreeSet<String>) -> D
             counts.deserialize += 1;
         }
     }
+    let before = types.len();
+    types.retain(|item| !is_text_conversion_of(item, &received_only_enums));
+    counts.text_conversions = before - types.len();
     counts
+}
+
+/// Whether `item` is `impl TryFrom<&str | &String | String> for X` with `X` in `names`.
+/// These let a caller pass text where a request takes an enum (builder setters take
+/// `TryInto<T>`); an enum that is only received never goes into a request, so for those they
+/// are dead code (`FromStr` remains for parsing).
+fn is_text_conversion_of(item: &Item, names: &BTreeSet<String>) -> bool {
+    let Item::Impl(imp) = item else {
+        return false;
+    };
+    let Some((_, path, _)) = &imp.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let argument = args.args.to_token_stream().to_string().replace(' ', "");
+    last.ident == "TryFrom"
+        && matches!(
+            argument.as_str(),
+            "&str" | "&::std::string::String" | "::std::string::String" | "&String" | "String"
+        )
+        && matches!(imp.self_ty.as_ref(), syn::Type::Path(p)
+            if p.path.get_ident().is_some_and(|i| names.contains(&i.to_string())))
 }
 
 /// The name of a struct or enum.
@@ -201,4 +237,40 @@ pub(crate) fn gated_derive(which: &str) -> Attribute {
     let features: proc_macro2::TokenStream = FEATURES.parse().unwrap_or_default();
     let which = syn::Ident::new(which, proc_macro2::Span::call_site());
     syn::parse_quote!(#[cfg_attr(#features, derive(::serde::#which))])
+}
+
+/// Removes `PartialOrd` and `Ord` from the derives of every type in `types`; returns how many
+/// types had them. typify derives them on every enum and string newtype, but ordering API
+/// values means nothing (an enum's order is the document's; a newtype's is its string's,
+/// which `.0` gives), and for the whole API the derived impls were about 5% of the expanded
+/// code. `Eq` and `Hash` stay, so values still work as set and map keys.
+pub fn drop_ordering(items: &mut [Item]) -> usize {
+    let Some(types) = items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    let mut count = 0;
+    for item in types.iter_mut() {
+        let attrs = match item {
+            Item::Struct(s) => &mut s.attrs,
+            Item::Enum(e) => &mut e.attrs,
+            _ => continue,
+        };
+        for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let ordering = |p: &syn::Path| p.is_ident("Ord") || p.is_ident("PartialOrd");
+            if paths.iter().any(ordering) {
+                let kept: Vec<&syn::Path> = paths.iter().filter(|p| !ordering(p)).collect();
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                count += 1;
+            }
+        }
+    }
+    count
 }

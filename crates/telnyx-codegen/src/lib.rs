@@ -147,6 +147,7 @@ pub fn generate(
     errors::use_error_body(&mut file.items, &runtime);
     let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
     derives::derive_where_used(&mut file.items, &lists.serialized);
+    derives::drop_ordering(&mut file.items);
     let table = extras::parse_items(extras::operation_table(
         &operations,
         &lists.styles,
