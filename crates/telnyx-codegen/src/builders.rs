@@ -87,12 +87,18 @@ fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Ite
 }
 
 /// Names `X` of every `types::builder::X` the request builders (the top-level `builder`
-/// module) mention: the bodies `body_map` edits.
+/// module) hold: the bodies `body_map` edits. Only the builders' fields are read: the bodies
+/// are fields, and the methods (most of the module's tokens) add no other names.
 fn request_body_builders(items: &[Item]) -> BTreeSet<String> {
     items
         .iter()
         .filter_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => Some(m.to_token_stream()),
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.fields.to_token_stream()),
             _ => None,
         })
         .flat_map(|tokens| path_tails(tokens, &["types", "builder"]))

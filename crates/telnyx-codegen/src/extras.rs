@@ -33,7 +33,7 @@ pub fn operation_table(
     runtime: &syn::Path,
 ) -> TokenStream {
     let mut sorted: Vec<&OperationFacts> = operations.iter().collect();
-    sorted.sort_by_key(|op| op.method_name());
+    sorted.sort_by_cached_key(|op| op.method_name());
     let entries = sorted.iter().map(|op| {
         let operation_id = &op.id;
         let method_name = op.method_name();

@@ -21,6 +21,7 @@
 //! derive it replaces (see `derives`).
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -185,7 +186,8 @@ fn is_option(ty: &Type) -> bool {
 /// The lean `Deserialize` impl of a plain struct (removing its derive), or `None` when the
 /// struct keeps serde's.
 fn struct_deserialize(item: &mut ItemStruct, runtime: &syn::Path) -> Option<TokenStream> {
-    if presence(&item.attrs, "Deserialize") != Presence::Always
+    let derives = presence(&item.attrs);
+    if derives.deserialize != Presence::Always
         || !item.generics.params.is_empty()
         || item.attrs.iter().any(|a| a.path().is_ident("serde"))
     {
@@ -215,7 +217,7 @@ fn struct_deserialize(item: &mut ItemStruct, runtime: &syn::Path) -> Option<Toke
             FieldDefault::Function(path) => quote!(#ident: #slot.unwrap_or_else(#path),),
         });
     }
-    let serialize = presence(&item.attrs, "Serialize");
+    let serialize = derives.serialize;
     remove_derive(&mut item.attrs, "Deserialize");
     if let Fields::Named(fields) = &mut item.fields {
         for field in fields.named.iter_mut() {
@@ -306,7 +308,8 @@ fn enum_impls(item: &mut ItemEnum) -> Option<TokenStream> {
             Presence::Gated => Some(quote!(#[cfg(#features)])),
         }
     };
-    let deserialize = cfg(presence(&item.attrs, "Deserialize")).map(|cfg| {
+    let derives = presence(&item.attrs);
+    let deserialize = cfg(derives.deserialize).map(|cfg| {
         quote! {
             #cfg
             impl<'de> ::serde::Deserialize<'de> for #name {
@@ -323,7 +326,7 @@ fn enum_impls(item: &mut ItemEnum) -> Option<TokenStream> {
             }
         }
     });
-    let serialize = cfg(presence(&item.attrs, "Serialize")).map(|cfg| {
+    let serialize = cfg(derives.serialize).map(|cfg| {
         quote! {
             #cfg
             impl ::serde::Serialize for #name {
@@ -356,18 +359,50 @@ fn enum_impls(item: &mut ItemEnum) -> Option<TokenStream> {
     })
 }
 
-/// Whether `attrs` derive `::serde::{which}`, and how.
-fn presence(attrs: &[Attribute], which: &str) -> Presence {
-    let gated = gated_derive(which).to_token_stream().to_string();
+/// The text of [`gated_derive`]`(which)`, built once (it is compared with every type's).
+fn gated_text(which: &str) -> &'static str {
+    static SERIALIZE: OnceLock<String> = OnceLock::new();
+    static DESERIALIZE: OnceLock<String> = OnceLock::new();
+    let cell = if which == "Serialize" {
+        &SERIALIZE
+    } else {
+        &DESERIALIZE
+    };
+    cell.get_or_init(|| gated_derive(which).to_token_stream().to_string())
+}
+
+/// Whether `attrs` derive `::serde::Serialize` and `::serde::Deserialize`, and how (each
+/// attribute is read once: this runs for every type).
+fn presence(attrs: &[Attribute]) -> SerdeDerives {
+    let mut found = SerdeDerives {
+        serialize: Presence::Absent,
+        deserialize: Presence::Absent,
+    };
     for attr in attrs {
-        if attr.path().is_ident("derive") && derives_serde(attr, which) {
-            return Presence::Always;
-        }
-        if attr.path().is_ident("cfg_attr") && attr.to_token_stream().to_string() == gated {
-            return Presence::Gated;
+        if attr.path().is_ident("derive") {
+            for path in derive_paths(attr) {
+                if is_serde(&path, "Serialize") {
+                    found.serialize = Presence::Always;
+                } else if is_serde(&path, "Deserialize") {
+                    found.deserialize = Presence::Always;
+                }
+            }
+        } else if attr.path().is_ident("cfg_attr") {
+            let text = attr.to_token_stream().to_string();
+            if text == gated_text("Serialize") {
+                found.serialize = Presence::Gated;
+            } else if text == gated_text("Deserialize") {
+                found.deserialize = Presence::Gated;
+            }
         }
     }
-    Presence::Absent
+    found
+}
+
+/// The serde derives of one type.
+struct SerdeDerives {
+    serialize: Presence,
+    deserialize: Presence,
 }
 
 /// Whether a `#[derive(…)]` lists `::serde::{which}` (or `serde::{which}`).
@@ -387,7 +422,7 @@ fn is_serde(path: &syn::Path, which: &str) -> bool {
 
 /// Takes `::serde::{which}` out of the derives, ungated or gated.
 fn remove_derive(attrs: &mut Vec<Attribute>, which: &str) {
-    let gated = gated_derive(which).to_token_stream().to_string();
+    let gated = gated_text(which);
     attrs.retain_mut(|attr| {
         if attr.path().is_ident("cfg_attr") {
             return attr.to_token_stream().to_string() != gated;
