@@ -48,6 +48,7 @@ fn run() -> Result<(), String> {
 
     let options = telnyx_codegen::Options {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
+        webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
         families: enabled_families(&json),
         ..Default::default()
     };

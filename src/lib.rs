@@ -126,6 +126,8 @@ pub mod retry;
 mod transport;
 #[cfg(feature = "video")]
 pub mod video;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 #[cfg(feature = "video")]
 pub use crate::video::room_token;

@@ -201,6 +201,25 @@ pub fn sync_loaded(
             .as_ref()
             .map(|a| a.unsorted_tags.iter().cloned().collect())
             .unwrap_or_default(),
+        webhooks: report
+            .families
+            .as_ref()
+            .map(|a| a.webhooks.clone())
+            .unwrap_or_default(),
+        unsorted_webhooks: report
+            .families
+            .as_ref()
+            .map(|a| a.unsorted_webhooks.iter().cloned().collect())
+            .unwrap_or_default(),
+        dropped_webhooks: report
+            .webhooks
+            .dropped
+            .iter()
+            .map(|(name, reason)| crate::lock::DroppedWebhook {
+                name: name.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
         fixups: report.fixups.clone(),
         overlay: report.overlay.clone(),
         removed: report.removed.clone(),
@@ -330,10 +349,33 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
             );
         }
     }
+    let _ = writeln!(
+        s,
+        "webhooks:    {} kept (body schemas), {} dropped",
+        r.webhooks.kept,
+        r.webhooks.dropped.len()
+    );
+    for (name, reason) in &r.webhooks.dropped {
+        let _ = writeln!(s, "warning: webhook `{name}` is not kept: {reason}");
+    }
     if let Some(assignment) = &r.families {
-        let _ = writeln!(s, "families:");
+        let _ = writeln!(s, "families:    operations, webhooks");
         for (family, count) in &assignment.operations {
-            let _ = writeln!(s, "  {family:<28} {count:>5}");
+            let webhooks = assignment.webhooks.get(family).copied().unwrap_or(0);
+            let _ = writeln!(s, "  {family:<28} {count:>5} {webhooks:>5}");
+        }
+        if !assignment.unsorted_webhooks.is_empty() {
+            let _ = writeln!(
+                s,
+                "warning: spec/families.toml does not list these webhooks; their events are in \
+                 the family `unsorted`: {}",
+                assignment
+                    .unsorted_webhooks
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         if !assignment.unsorted_tags.is_empty() {
             let _ = writeln!(
@@ -590,6 +632,8 @@ pub struct CodegenOptions {
     pub additions: Option<AdditionFiles>,
     /// Generate only these families (none: all).
     pub families: Option<std::collections::BTreeSet<String>>,
+    /// Also generate the webhook events.
+    pub webhooks: bool,
 }
 
 /// `codegen`: generate the client and write it, formatted, to a file. Returns the line count
@@ -624,6 +668,7 @@ pub fn codegen(
         &loaded.origin,
         &telnyx_codegen::Options {
             families: options.families.clone(),
+            webhooks: options.webhooks,
             ..Default::default()
         },
     )

@@ -43,6 +43,15 @@ pub struct Lock {
     /// Operations per family.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub families: BTreeMap<String, usize>,
+    /// Webhooks kept (their body schemas, in `x-telnyx-webhooks`) per family.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub webhooks: BTreeMap<String, usize>,
+    /// Webhooks that `spec/families.toml` does not list (their events are in `unsorted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsorted_webhooks: Vec<String>,
+    /// Webhooks upstream has that the vendored spec does not keep, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_webhooks: Vec<DroppedWebhook>,
     /// Fixups applied, with counts.
     #[serde(default, rename = "fixup", skip_serializing_if = "Vec::is_empty")]
     pub fixups: Vec<FixupCount>,
@@ -63,6 +72,16 @@ pub struct Lock {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub dropped_keywords: Vec<DroppedKeyword>,
+}
+
+/// A webhook the sync did not keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedWebhook {
+    /// The webhook's name (its key in upstream's `webhooks`).
+    pub name: String,
+    /// Why it was not kept.
+    pub reason: String,
 }
 
 impl Lock {
@@ -123,6 +142,12 @@ mod tests {
             output_sha256: "cd".into(),
             unsorted_tags: vec!["New".into()],
             families: BTreeMap::from([("video".to_owned(), 3)]),
+            webhooks: BTreeMap::from([("call-control".to_owned(), 2)]),
+            unsorted_webhooks: vec!["newHook".into()],
+            dropped_webhooks: vec![DroppedWebhook {
+                name: "formOnly".into(),
+                reason: "has no JSON body".into(),
+            }],
             overlay: vec![AppliedAction {
                 target: "$.paths".into(),
                 kind: "update".into(),

@@ -4,7 +4,7 @@
 //! cargo xtask spec sync  [--source URL|PATH] [--tags A,B,… | --all-tags] [--out PATH]
 //! cargo xtask spec check [--upstream URL|PATH] [--spec PATH]
 //! cargo xtask spec diff  OLD NEW
-//! cargo xtask codegen    [--spec URL|PATH] [--families A,B,…] [--out FILE]
+//! cargo xtask codegen    [--spec URL|PATH] [--families A,B,…] [--webhooks] [--out FILE]
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a check fails or drift is found, 2 on usage errors.
@@ -133,6 +133,9 @@ struct CodegenArgs {
     /// Generate only these families (default: all).
     #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
     families: Option<Vec<String>>,
+    /// Also generate the webhook events of those families (as the `webhooks` feature does).
+    #[arg(long)]
+    webhooks: bool,
     /// Where to write the client (default: target/xtask/telnyx_client.rs).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -262,6 +265,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                         args.families_file,
                     )),
                     families: args.families.map(|f| f.into_iter().collect()),
+                    webhooks: args.webhooks,
                 },
                 &mut progress,
             )?;

@@ -128,7 +128,6 @@ fn full_sync_generates_a_client_in_process() {
             ("exclusive_bounds", 7),
             ("const_to_enum", 24),
             ("const_defaults", 19),
-            ("drop_webhooks", 66),
             ("operation_ids", 2),
             ("deep_object_params", 250),
             ("form_object_params", 10),
@@ -141,6 +140,12 @@ fn full_sync_generates_a_client_in_process() {
         ] {
             assert_eq!(report.count(name), count, "fixup {name}");
         }
+        // Every webhook's body schema is kept, and each has a family.
+        assert_eq!(report.webhooks.kept, 66);
+        assert!(report.webhooks.dropped.is_empty(), "{:?}", report.webhooks.dropped);
+        let families = report.families.as_ref().expect("families assigned");
+        assert!(families.unsorted_webhooks.is_empty(), "{:?}", families.unsorted_webhooks);
+        assert_eq!(families.webhooks.values().sum::<usize>(), 66);
     } else {
         eprintln!(
             "note: upstream sha256 {} is not the pinned copy; exact counts not asserted",

@@ -34,10 +34,15 @@ pub struct DeriveCounts {
 
 /// Puts `Serialize` of received-only types and `Deserialize` of sent-only types behind
 /// [`FEATURES`]. `serialized` names types other generated code serializes (and so treats as
-/// sent).
-pub fn derive_where_used(items: &mut [Item], serialized: &BTreeSet<String>) -> DeriveCounts {
-    let (mut sent_roots, received_roots) = roots(items);
+/// sent), `received` types other generated code decodes (webhook event bodies).
+pub fn derive_where_used(
+    items: &mut [Item],
+    serialized: &BTreeSet<String>,
+    received: &BTreeSet<String>,
+) -> DeriveCounts {
+    let (mut sent_roots, mut received_roots) = roots(items);
     sent_roots.extend(serialized.iter().cloned());
+    received_roots.extend(received.iter().cloned());
     let Some(types) = items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -133,7 +138,7 @@ fn is_text_conversion_of(item: &Item, names: &BTreeSet<String>) -> bool {
 }
 
 /// The name of a struct or enum.
-fn type_name(item: &Item) -> Option<String> {
+pub(crate) fn type_name(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),

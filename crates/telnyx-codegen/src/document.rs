@@ -7,12 +7,14 @@ use crate::error::{CodegenError, OperationRef};
 
 /// Parses `json` into an [`OpenAPI`] document, reporting syntax errors by line and column and
 /// shape errors by JSON path. With `families`, only those families' operations (and the
-/// components they reach) are kept.
+/// components they reach) are kept; with `webhooks`, also their webhooks (whose facts are
+/// returned beside the document).
 pub fn parse(
     json: &str,
     source_name: &str,
     families: Option<&std::collections::BTreeSet<String>>,
-) -> Result<OpenAPI, CodegenError> {
+    webhooks: bool,
+) -> Result<(OpenAPI, Vec<crate::webhooks::WebhookFacts>), CodegenError> {
     let mut value: serde_json::Value =
         serde_json::from_str(json).map_err(|inner| CodegenError::Json {
             source_name: source_name.to_owned(),
@@ -20,8 +22,9 @@ pub fn parse(
             column: inner.column(),
             message: strip_position(&inner),
         })?;
-    crate::select::select_families(&mut value, families);
-    from_value(&value, source_name)
+    crate::select::select_families(&mut value, families, webhooks);
+    let hooks = crate::webhooks::facts(&value);
+    Ok((from_value(&value, source_name)?, hooks))
 }
 
 /// Reads a JSON value as an [`OpenAPI`] document; a shape error names the JSON path.
@@ -610,7 +613,7 @@ mod tests {
 
     #[test]
     fn json_syntax_error_has_line_and_column() {
-        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json", None).unwrap_err();
+        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json", None, false).unwrap_err();
         match err {
             CodegenError::Json {
                 line,
@@ -630,7 +633,7 @@ mod tests {
     fn shape_error_names_the_json_path() {
         let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
             "paths":{"/x":{"get":{"operationId":"X","responses":{"200":{"description":7}}}}}}"#;
-        let err = parse(json, "spec.json", None).unwrap_err();
+        let err = parse(json, "spec.json", None, false).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("paths./x.get.responses"),
@@ -642,7 +645,7 @@ mod tests {
     fn trailing_garbage_is_a_json_error() {
         let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}} x"#;
         assert!(matches!(
-            parse(json, "s", None).unwrap_err(),
+            parse(json, "s", None, false).unwrap_err(),
             CodegenError::Json { line: 1, .. }
         ));
     }

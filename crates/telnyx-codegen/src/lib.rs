@@ -54,6 +54,7 @@ mod run;
 pub mod select;
 mod serde_impls;
 mod tokens;
+mod webhooks;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
 pub use crate::error::{CodegenError, OperationRef};
@@ -75,6 +76,9 @@ pub struct Options {
     /// Rust path of the crate that defines the runtime traits the generated impls plug into
     /// (`Operation`, `ListOperation`, …). Default: `crate`.
     pub runtime_path: String,
+    /// Also generate the webhook events of the selected families: their body types and the
+    /// `webhook_events::Event` enum (which refers to `<runtime_path>::webhooks::UnknownEvent`).
+    pub webhooks: bool,
 }
 
 impl Default for Options {
@@ -85,6 +89,7 @@ impl Default for Options {
             mock_crate_path: "crate".to_owned(),
             families: None,
             runtime_path: "crate".to_owned(),
+            webhooks: false,
         }
     }
 }
@@ -106,6 +111,11 @@ pub struct Generated {
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
+    /// With [`Options::webhooks`]: the event types that have an `Event` variant.
+    pub event_types: Vec<String>,
+    /// With [`Options::webhooks`]: webhooks whose body type is generated but that have no
+    /// `Event` variant, with the reason (their schema declares no event type, say).
+    pub untyped_webhooks: Vec<(String, String)>,
 }
 
 /// Reads `spec_json` (an OpenAPI 3.0 document named `source_name` in messages) and generates
@@ -120,7 +130,12 @@ pub fn generate(
         message,
     };
 
-    let document = document::parse(spec_json, source_name, options.families.as_ref())?;
+    let (document, webhook_facts) = document::parse(
+        spec_json,
+        source_name,
+        options.families.as_ref(),
+        options.webhooks,
+    )?;
     let operations = document::operations(&document, source_name)?;
     names::check_operation_names(&operations, source_name)?;
     let inner_type: syn::Type = syn::parse_str(&options.inner_type)
@@ -146,7 +161,22 @@ pub fn generate(
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     errors::use_error_body(&mut file.items, &runtime);
     let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
-    derives::derive_where_used(&mut file.items, &lists.serialized);
+    let events = if options.webhooks {
+        let names = types_module(&mut file.items)
+            .map(|items| items.iter().filter_map(derives::type_name).collect())
+            .unwrap_or_default();
+        Some(
+            webhooks::event_module(&webhook_facts, &names, &runtime)
+                .map_err(|m| internal(format!("webhook events: {m}")))?,
+        )
+    } else {
+        None
+    };
+    let received = events
+        .as_ref()
+        .map(|e| e.body_types.clone())
+        .unwrap_or_default();
+    derives::derive_where_used(&mut file.items, &lists.serialized, &received);
     derives::drop_ordering(&mut file.items);
     let table = extras::parse_items(extras::operation_table(
         &operations,
@@ -157,6 +187,14 @@ pub fn generate(
     file.items.extend(table);
     file.items
         .extend(extras::parse_items(lists.tokens).map_err(internal)?);
+    let (event_types, untyped_webhooks) = match events {
+        Some(events) => {
+            file.items
+                .extend(extras::parse_items(events.tokens).map_err(internal)?);
+            (events.event_types, events.untyped)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
     let lean_enums = forward_compatible_enums.iter().cloned().collect();
     serde_impls::write_lean_impls(&mut file.items, &lean_enums, &runtime);
@@ -186,6 +224,8 @@ pub fn generate(
         operations,
         forward_compatible_enums,
         unpaged: lists.skipped,
+        event_types,
+        untyped_webhooks,
     })
 }
 

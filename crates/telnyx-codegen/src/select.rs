@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 
 /// The extension naming an operation's family.
 pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
+/// Our top-level extension holding upstream's webhooks: webhook name → `{tags, schema,
+/// x-telnyx-family}`, where `schema` is the schema of the JSON body Telnyx posts.
+pub const WEBHOOKS_EXTENSION: &str = "x-telnyx-webhooks";
 /// The family of an operation without [`FAMILY_EXTENSION`].
 pub const UNSORTED: &str = "unsorted";
 
@@ -91,11 +94,42 @@ pub fn retain_operations(doc: &mut Value, keep: &mut KeepOperation<'_>) -> usize
     kept
 }
 
-/// Keeps the operations of `families` (all when `None`).
-pub fn select_families(doc: &mut Value, families: Option<&BTreeSet<String>>) {
-    if let Some(families) = families {
-        retain_operations(doc, &mut |_, _, op| families.contains(family_of(op)));
+/// Keeps the operations of `families` (all when `None`), and with `webhooks` the webhooks of
+/// those families ([`WEBHOOKS_EXTENSION`]; without, none), then drops the components nothing
+/// kept reaches.
+pub fn select_families(doc: &mut Value, families: Option<&BTreeSet<String>>, webhooks: bool) {
+    let keep = |entry: &Map<String, Value>| families.is_none_or(|f| f.contains(family_of(entry)));
+    let mut changed = false;
+    if let Some(root) = doc.as_object_mut() {
+        if !webhooks {
+            changed |= root.remove(WEBHOOKS_EXTENSION).is_some();
+        } else if let Some(Value::Object(hooks)) = root.get_mut(WEBHOOKS_EXTENSION) {
+            let before = hooks.len();
+            hooks.retain(|_, hook| hook.as_object().is_some_and(keep));
+            changed |= hooks.len() != before;
+        }
     }
+    match families {
+        Some(families) => {
+            retain_operations(doc, &mut |_, _, op| families.contains(family_of(op)));
+        }
+        None if changed => prune_components(doc),
+        None => {}
+    }
+}
+
+/// Every webhook in [`WEBHOOKS_EXTENSION`]: `(name, family, schema)`.
+pub fn webhooks(doc: &Value) -> Vec<(&str, &str, &Value)> {
+    let Some(Value::Object(hooks)) = doc.get(WEBHOOKS_EXTENSION) else {
+        return Vec::new();
+    };
+    hooks
+        .iter()
+        .filter_map(|(name, hook)| {
+            let hook = hook.as_object()?;
+            Some((name.as_str(), family_of(hook), hook.get("schema")?))
+        })
+        .collect()
 }
 
 /// Drops the components that nothing outside `components` reaches, transitively.
@@ -190,7 +224,7 @@ mod tests {
                 ("video".to_owned(), 1)
             ])
         );
-        select_families(&mut doc, Some(&BTreeSet::from(["video".to_owned()])));
+        select_families(&mut doc, Some(&BTreeSet::from(["video".to_owned()])), false);
         assert_eq!(
             doc["paths"].as_object().unwrap().keys().collect::<Vec<_>>(),
             ["/rooms"]

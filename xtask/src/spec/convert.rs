@@ -278,20 +278,6 @@ pub fn schema_examples(doc: &mut Value) -> usize {
     count
 }
 
-/// Top-level `webhooks` → dropped (counted: one per webhook).
-///
-/// `webhooks` is new in 3.1 and describes requests Telnyx sends to *us*; a client has no
-/// operation for them and progenitor ignores them. They are dropped rather than kept for a
-/// later webhook-types feature: that feature will read upstream's webhooks directly, since the
-/// vendored spec is hand-written. Components used only by webhooks are pruned afterwards.
-pub fn drop_webhooks(doc: &mut Value) -> usize {
-    match doc.as_object_mut().and_then(|root| root.remove("webhooks")) {
-        Some(Value::Object(hooks)) => hooks.len(),
-        Some(_) => 1,
-        None => 0,
-    }
-}
-
 /// 3.1-only top-level and info fields (`jsonSchemaDialect`, `components.pathItems`,
 /// `info.summary`, `info.license.identifier`) → dropped.
 ///

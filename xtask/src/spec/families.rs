@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::walk::METHODS;
+use super::webhooks::WEBHOOKS_EXTENSION;
 
 /// The extension naming an operation's family.
 pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
@@ -39,6 +40,11 @@ pub struct Family {
     /// Whether it also takes the operations that have no tag.
     #[serde(default)]
     pub untagged: bool,
+    /// Names of the webhooks (upstream's `webhooks` keys) whose events belong to it, compared
+    /// without regard to case; a trailing `*` matches any name that starts with what precedes
+    /// it (`call*`).
+    #[serde(default)]
+    pub webhooks: Vec<String>,
 }
 
 /// The parsed `families.toml`.
@@ -58,6 +64,10 @@ pub struct Assignment {
     pub tags: BTreeMap<String, BTreeSet<String>>,
     /// Tags that `families.toml` does not list (their operations are in [`UNSORTED`]).
     pub unsorted_tags: BTreeSet<String>,
+    /// Webhooks per family (families without webhooks are left out).
+    pub webhooks: BTreeMap<String, usize>,
+    /// Webhooks that no family's `webhooks` pattern matches (they are in [`UNSORTED`]).
+    pub unsorted_webhooks: BTreeSet<String>,
 }
 
 impl Families {
@@ -103,6 +113,16 @@ impl Families {
                     )));
                 }
             }
+            if let Some(pattern) = family
+                .webhooks
+                .iter()
+                .find(|p| p.is_empty() || p.trim_end_matches('*').contains('*'))
+            {
+                return Err(config(format!(
+                    "webhook pattern \"{pattern}\" of `{name}` is not a name or a name prefix \
+                     followed by one `*`"
+                )));
+            }
             if family.untagged
                 && let Some(other) = untagged.replace(name.clone())
             {
@@ -112,11 +132,58 @@ impl Families {
                 )));
             }
         }
-        Ok(Self {
+        let families = Self {
             families,
             by_tag,
             untagged,
-        })
+        };
+        families.check_webhook_patterns().map_err(config)?;
+        Ok(families)
+    }
+
+    /// Two families whose patterns overlap would make a webhook's family depend on the order
+    /// of the file.
+    fn check_webhook_patterns(&self) -> std::result::Result<(), String> {
+        let patterns: Vec<(&str, String)> = self
+            .families
+            .iter()
+            .flat_map(|(name, f)| f.webhooks.iter().map(move |p| (name.as_str(), p.to_lowercase())))
+            .collect();
+        for (i, (a_family, a)) in patterns.iter().enumerate() {
+            for (b_family, b) in &patterns[i + 1..] {
+                let (a_stem, b_stem) = (a.trim_end_matches('*'), b.trim_end_matches('*'));
+                let overlap = match (a.ends_with('*'), b.ends_with('*')) {
+                    (false, false) => a == b,
+                    (true, false) => b.starts_with(a_stem),
+                    (false, true) => a.starts_with(b_stem),
+                    (true, true) => a_stem.starts_with(b_stem) || b_stem.starts_with(a_stem),
+                };
+                if overlap {
+                    return Err(format!(
+                        "webhook patterns \"{a}\" (`{a_family}`) and \"{b}\" (`{b_family}`) \
+                         match the same names; make them disjoint"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The family of the webhook called `name`.
+    pub fn webhook_family_of(&self, name: &str) -> &str {
+        let name = name.to_lowercase();
+        self.families
+            .iter()
+            .find(|(_, f)| {
+                f.webhooks.iter().any(|p| {
+                    let p = p.to_lowercase();
+                    match p.strip_suffix('*') {
+                        Some(stem) => name.starts_with(stem),
+                        None => name == p,
+                    }
+                })
+            })
+            .map_or(UNSORTED, |(family, _)| family.as_str())
     }
 
     /// The families, by name.
@@ -138,6 +205,7 @@ impl Families {
             operations: self.families.keys().map(|f| (f.clone(), 0)).collect(),
             ..Assignment::default()
         };
+        self.assign_webhooks(doc, &mut out);
         let Some(Value::Object(paths)) = doc.get_mut("paths") else {
             return out;
         };
@@ -166,6 +234,24 @@ impl Families {
             }
         }
         out
+    }
+
+    /// Marks every webhook in [`WEBHOOKS_EXTENSION`] with [`FAMILY_EXTENSION`].
+    fn assign_webhooks(&self, doc: &mut Value, out: &mut Assignment) {
+        let Some(Value::Object(webhooks)) = doc.get_mut(WEBHOOKS_EXTENSION) else {
+            return;
+        };
+        for (name, webhook) in webhooks.iter_mut() {
+            let Value::Object(webhook) = webhook else {
+                continue;
+            };
+            let family = self.webhook_family_of(name).to_owned();
+            if family == UNSORTED {
+                out.unsorted_webhooks.insert(name.clone());
+            }
+            *out.webhooks.entry(family.clone()).or_default() += 1;
+            webhook.insert(FAMILY_EXTENSION.to_owned(), Value::String(family));
+        }
     }
 }
 
@@ -200,7 +286,14 @@ pub fn features_block(families: &Families, assignment: &Assignment) -> String {
             |f| f.title.as_str(),
         );
         let count = assignment.operations.get(*name).copied().unwrap_or(0);
-        out.push_str(&format!("# {title} ({count} operations).\n{name} = []\n"));
+        let webhooks = match assignment.webhooks.get(*name).copied().unwrap_or(0) {
+            0 => String::new(),
+            1 => "; 1 webhook".to_owned(),
+            n => format!("; {n} webhooks"),
+        };
+        out.push_str(&format!(
+            "# {title} ({count} operations{webhooks}).\n{name} = []\n"
+        ));
     }
     out.push_str(FEATURES_END);
     out
@@ -210,7 +303,9 @@ pub fn features_block(families: &Families, assignment: &Assignment) -> String {
 pub fn readme_table(families: &Families, assignment: &Assignment) -> String {
     let mut out = String::new();
     out.push_str(README_BEGIN);
-    out.push_str("\n\n| feature | what | operations | upstream tags |\n|---|---|---:|---|\n");
+    out.push_str(
+        "\n\n| feature | what | operations | webhooks | upstream tags |\n|---|---|---:|---:|---|\n",
+    );
     let mut rows: Vec<(&str, &str)> = families
         .families
         .iter()
@@ -226,8 +321,9 @@ pub fn readme_table(families: &Families, assignment: &Assignment) -> String {
             .get(name)
             .map(|t| t.iter().map(String::as_str).collect())
             .unwrap_or_default();
+        let webhooks = assignment.webhooks.get(name).copied().unwrap_or(0);
         out.push_str(&format!(
-            "| `{name}` | {title} | {count} | {} |\n",
+            "| `{name}` | {title} | {count} | {webhooks} | {} |\n",
             tags.join(", ")
         ));
     }
@@ -296,7 +392,7 @@ mod tests {
         assert!(block.contains("# Video rooms (2 operations).\nvideo = []"));
         let table = readme_table(&families, &assignment);
         assert!(
-            table.contains("| `video` | Video rooms | 2 | Rooms |"),
+            table.contains("| `video` | Video rooms | 2 | 0 | Rooms |"),
             "{table}"
         );
     }

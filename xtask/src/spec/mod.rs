@@ -20,6 +20,7 @@ pub mod overlay;
 pub mod prose;
 pub mod prune;
 pub mod shape;
+pub mod webhooks;
 
 use serde_json::Value;
 
@@ -58,6 +59,8 @@ pub struct Report {
     pub families: Option<families::Assignment>,
     /// JSON Schema keywords removed because OpenAPI 3.0 has no form for them.
     pub dropped_keywords: Vec<keywords::DroppedKeyword>,
+    /// Webhooks kept in `x-telnyx-webhooks`, and those dropped.
+    pub webhooks: webhooks::KeptWebhooks,
 }
 
 impl Report {
@@ -76,7 +79,7 @@ type DocFixup = (&'static str, fn(&mut Value) -> usize);
 type WorkFixup = (&'static str, fn(&mut fixups::Work) -> usize);
 
 /// OpenAPI 3.1 → 3.0 conversions, in order.
-const CONVERSIONS: [DocFixup; 11] = [
+const CONVERSIONS: [DocFixup; 10] = [
     ("openapi_version", convert::openapi_version),
     ("type_arrays", convert::type_arrays),
     ("exclusive_bounds", convert::exclusive_bounds),
@@ -86,7 +89,6 @@ const CONVERSIONS: [DocFixup; 11] = [
     ("const_defaults", convert::const_defaults),
     ("const_to_enum", convert::const_to_enum),
     ("schema_examples", convert::schema_examples),
-    ("drop_webhooks", convert::drop_webhooks),
     ("drop_31_only_fields", convert::drop_31_only_fields),
 ];
 
@@ -226,6 +228,7 @@ pub fn normalise(
         report.overlay =
             overlay.apply(&mut doc, overlay_origin, additions.allow_unmatched_overlay)?;
     }
+    report.webhooks = webhooks::keep_webhooks(&mut doc, tags);
     if let Some(families) = additions.families {
         report.families = Some(families.assign(&mut doc));
     }

@@ -1,0 +1,1 @@
+//! Ed25519 signature verification of Telnyx webhooks.
