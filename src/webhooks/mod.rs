@@ -32,10 +32,13 @@
 //! Answer anything that does not verify with a 4xx and do not act on it.
 
 mod event;
-mod verify;
+mod signature;
 
 pub use event::{DecodeError, Event, UnknownEvent};
-pub use verify::*;
+pub use signature::{
+    DEFAULT_TOLERANCE, KeyError, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verified, VerifyError,
+    WebhookVerifier,
+};
 
 /// Why [`WebhookVerifier::verify_and_decode`] refused a request.
 #[derive(Debug, thiserror::Error)]

@@ -179,12 +179,12 @@ pub fn event_module(
         let variant = format_ident!("{variant}");
         let ty = format_ident!("{type_name}");
         let doc = format!(
-            " `{event_type}`: the body of webhook `{}` (family `{}`), a [`types::{type_name}`].",
+            " `{event_type}`: the body of webhook `{}` (family `{}`), a [`{type_name}`](super::types::{type_name}).",
             hook.name, hook.family
         );
         decls.push(quote! {
             #[doc = #doc]
-            #variant(::std::boxed::Box<types::#ty>)
+            #variant(::std::boxed::Box<super::types::#ty>)
         });
         names.push(quote! { Self::#variant(_) => #event_type });
         arms.push(quote! {
@@ -192,12 +192,24 @@ pub fn event_module(
         });
         known.push(event_type.as_str());
     }
+    // Without variants (a build whose families have no webhooks) there is nothing to match.
+    let decode_body = if arms.is_empty() {
+        quote! {
+            let _ = (event_type, body);
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            ::std::option::Option::Some(match event_type {
+                #(#arms,)*
+                _ => return ::std::option::Option::None,
+            })
+        }
+    };
     let tokens = quote! {
         /// The webhook events of the families this crate was built with, typed by
         /// `event_type`. See the `webhooks` module for verifying and decoding them.
         pub mod webhook_events {
-            use super::types;
-
             /// A webhook event Telnyx posted, by its `event_type`: one variant per event
             /// type of the enabled families, and [`Event::Unknown`] for any other (an event
             /// type Telnyx added later, or one of a family this build leaves out).
@@ -229,10 +241,7 @@ pub fn event_module(
                     event_type: &str,
                     body: &[u8],
                 ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
-                    ::std::option::Option::Some(match event_type {
-                        #(#arms,)*
-                        _ => return ::std::option::Option::None,
-                    })
+                    #decode_body
                 }
             }
         }
@@ -300,7 +309,7 @@ mod tests {
         let runtime: syn::Path = syn::parse_quote!(crate);
         let module = event_module(&facts, &types, &runtime).unwrap();
         let text = module.tokens.to_string();
-        assert!(text.contains("CallInitiated (:: std :: boxed :: Box < types :: CallInitiatedEvent >)"), "{text}");
+        assert!(text.contains("CallInitiated (:: std :: boxed :: Box < super :: types :: CallInitiatedEvent >)"), "{text}");
         assert!(text.contains("ConferenceFloorChanged"), "{text}");
         assert!(text.contains("\"call.initiated\" =>"), "{text}");
         assert_eq!(module.untyped.len(), 1);

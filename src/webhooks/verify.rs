@@ -1,1 +1,0 @@
-//! Ed25519 signature verification of Telnyx webhooks.
