@@ -141,9 +141,27 @@ async fn run_self_test() -> Result<(), String> {
     };
     let tampered = CALL_INITIATED.replace("+13125550100", "+13125550199");
     let cases = [
-        ("signed", now, sign(now, CALL_INITIATED), CALL_INITIATED, 200),
-        ("tampered", now, sign(now, CALL_INITIATED), tampered.as_str(), 401),
-        ("stale", now - 3600, sign(now - 3600, CALL_INITIATED), CALL_INITIATED, 401),
+        (
+            "signed",
+            now,
+            sign(now, CALL_INITIATED),
+            CALL_INITIATED,
+            200,
+        ),
+        (
+            "tampered",
+            now,
+            sign(now, CALL_INITIATED),
+            tampered.as_str(),
+            401,
+        ),
+        (
+            "stale",
+            now - 3600,
+            sign(now - 3600, CALL_INITIATED),
+            CALL_INITIATED,
+            401,
+        ),
     ];
     let http = reqwest::Client::new();
     let mut wrong = 0;
@@ -159,13 +177,19 @@ async fn run_self_test() -> Result<(), String> {
             .map_err(|e| format!("{name}: cannot post to the receiver: {e}"))?;
         let status = response.status().as_u16();
         let reason = response.text().await.unwrap_or_default();
-        let verdict = if status == expected { "as expected" } else { "WRONG" };
+        let verdict = if status == expected {
+            "as expected"
+        } else {
+            "WRONG"
+        };
         println!("{name:<9} → {status} {} ({verdict})", reason.trim());
         wrong += usize::from(status != expected);
     }
     server.abort();
     match wrong {
         0 => Ok(()),
-        n => Err(format!("{n} of 3 self-test requests were not answered as expected")),
+        n => Err(format!(
+            "{n} of 3 self-test requests were not answered as expected"
+        )),
     }
 }

@@ -31,7 +31,9 @@ fn enabled(family: &str) -> bool {
 
 fn resolve<'a>(mut schema: &'a Value, schemas: &'a Value) -> &'a Value {
     while let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.strip_prefix("#/components/schemas/").expect("a schema $ref");
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema $ref");
         schema = &schemas[name];
     }
     schema
@@ -68,23 +70,30 @@ fn sample(schema: &Value, schemas: &Value, fields: Fields, depth: usize) -> Valu
         }
     }
     let number = |default: f64| {
-        let low = schema.get("minimum").and_then(Value::as_f64).unwrap_or(default);
-        schema.get("maximum").and_then(Value::as_f64).map_or(low, |high| low.min(high))
+        let low = schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .unwrap_or(default);
+        schema
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .map_or(low, |high| low.min(high))
     };
     match schema.get("type").and_then(Value::as_str) {
-        Some("string") => Value::String(
-            match schema.get("format").and_then(Value::as_str) {
-                Some("date-time") => "2026-12-01T10:00:00Z".to_owned(),
-                Some("date") => "2026-12-01".to_owned(),
-                Some("uuid") => "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0".to_owned(),
-                Some("uri" | "url") => "https://example.com/hook".to_owned(),
-                _ => {
-                    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(4);
-                    let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(64);
-                    "a".repeat(min.min(max).max(1) as usize)
-                }
-            },
-        ),
+        Some("string") => Value::String(match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2026-12-01T10:00:00Z".to_owned(),
+            Some("date") => "2026-12-01".to_owned(),
+            Some("uuid") => "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0".to_owned(),
+            Some("uri" | "url") => "https://example.com/hook".to_owned(),
+            _ => {
+                let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(4);
+                let max = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(64);
+                "a".repeat(min.min(max).max(1) as usize)
+            }
+        }),
         Some("integer") => json!(number(1.0) as i64),
         Some("number") => json!(number(1.5)),
         Some("boolean") => json!(true),
@@ -172,7 +181,9 @@ fn decode(body: &Value) -> Result<Event, DecodeError> {
 fn every_event_of_the_enabled_families_decodes_into_its_variant() {
     let spec = spec();
     let schemas = &spec["components"]["schemas"];
-    let webhooks = spec["x-telnyx-webhooks"].as_object().expect("the spec keeps webhooks");
+    let webhooks = spec["x-telnyx-webhooks"]
+        .as_object()
+        .expect("the spec keeps webhooks");
     assert!(webhooks.len() >= 60, "{} webhooks", webhooks.len());
     let mut decoded = Vec::new();
     let mut unknown = 0;
@@ -192,13 +203,17 @@ fn every_event_of_the_enabled_families_decodes_into_its_variant() {
         };
         for event_type in event_types.iter().filter_map(Value::as_str) {
             let full = with_event_type(sample(schema, schemas, Fields::All, 0), event_type);
-            let minimal =
-                with_event_type(sample(schema, schemas, Fields::Required, 0), event_type);
+            let minimal = with_event_type(sample(schema, schemas, Fields::Required, 0), event_type);
             let mut future = full.clone();
             from_the_future(&mut future, schema, schemas);
-            for (what, body) in [("all fields", &full), ("required fields", &minimal), ("future values", &future)] {
-                let event = decode(body)
-                    .unwrap_or_else(|e| panic!("webhook `{name}` ({event_type}, {what}): {e}\n{body:#}"));
+            for (what, body) in [
+                ("all fields", &full),
+                ("required fields", &minimal),
+                ("future values", &future),
+            ] {
+                let event = decode(body).unwrap_or_else(|e| {
+                    panic!("webhook `{name}` ({event_type}, {what}): {e}\n{body:#}")
+                });
                 assert_eq!(event.event_type(), event_type, "webhook `{name}` ({what})");
                 let is_unknown = matches!(event, Event::Unknown(_));
                 assert_eq!(
@@ -215,15 +230,25 @@ fn every_event_of_the_enabled_families_decodes_into_its_variant() {
         }
     }
     decoded.sort();
-    let mut known: Vec<String> = Event::KNOWN_EVENT_TYPES.iter().map(|t| (*t).to_owned()).collect();
+    let mut known: Vec<String> = Event::KNOWN_EVENT_TYPES
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
     known.sort();
-    assert_eq!(decoded, known, "every variant is covered by a webhook of the spec");
-    println!("{} event types decoded into their variants, {unknown} bodies as Unknown", decoded.len());
+    assert_eq!(
+        decoded, known,
+        "every variant is covered by a webhook of the spec"
+    );
+    println!(
+        "{} event types decoded into their variants, {unknown} bodies as Unknown",
+        decoded.len()
+    );
 }
 
 #[test]
 fn an_event_type_this_build_does_not_know_keeps_its_body() {
-    let body = json!({"data": {"event_type": "call.teleported", "id": "x", "payload": {"to": "mars"}}});
+    let body =
+        json!({"data": {"event_type": "call.teleported", "id": "x", "payload": {"to": "mars"}}});
     let Event::Unknown(event) = decode(&body).unwrap() else {
         panic!("not unknown");
     };
@@ -231,7 +256,11 @@ fn an_event_type_this_build_does_not_know_keeps_its_body() {
     assert_eq!(event.body(), &body);
 
     // No event type at all (10DLC campaign status has none), and a body that is not an object.
-    for body in [json!({"campaignId": "C1", "status": "ACTIVE"}), json!([1, 2]), json!("text")] {
+    for body in [
+        json!({"campaignId": "C1", "status": "ACTIVE"}),
+        json!([1, 2]),
+        json!("text"),
+    ] {
         let Event::Unknown(event) = decode(&body).unwrap() else {
             panic!("not unknown: {body}");
         };
@@ -243,7 +272,10 @@ fn an_event_type_this_build_does_not_know_keeps_its_body() {
 #[test]
 fn a_body_that_is_not_json_is_an_error_that_says_where() {
     let error = Event::from_slice(b"{\"data\": {\"event_type\": ").unwrap_err();
-    assert!(matches!(error, DecodeError::NotJson { line: 1, .. }), "{error:?}");
+    assert!(
+        matches!(error, DecodeError::NotJson { line: 1, .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("raw request body"), "{error}");
 }
 

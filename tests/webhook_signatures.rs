@@ -56,7 +56,10 @@ fn a_signed_webhook_verifies_and_gives_back_its_body_and_time() {
         .verify(&signed_headers(), BODY)
         .unwrap();
     assert_eq!(verified.body(), BODY);
-    assert_eq!(verified.timestamp(), UNIX_EPOCH + Duration::from_secs(SIGNED_AT));
+    assert_eq!(
+        verified.timestamp(),
+        UNIX_EPOCH + Duration::from_secs(SIGNED_AT)
+    );
 }
 
 #[test]
@@ -103,18 +106,29 @@ fn every_changed_digit_of_the_timestamp_fails() {
     let signature = sign(&timestamp, BODY);
     for i in 0..timestamp.len() {
         let mut digits = timestamp.clone().into_bytes();
-        digits[i] = if digits[i] == b'9' { b'0' } else { digits[i] + 1 };
+        digits[i] = if digits[i] == b'9' {
+            b'0'
+        } else {
+            digits[i] + 1
+        };
         let changed = String::from_utf8(digits).unwrap();
-        let error = verifier.verify(&headers(&changed, &signature), BODY).unwrap_err();
+        let error = verifier
+            .verify(&headers(&changed, &signature), BODY)
+            .unwrap_err();
         assert!(
-            matches!(error, VerifyError::BadSignature | VerifyError::InTheFuture { .. }),
+            matches!(
+                error,
+                VerifyError::BadSignature | VerifyError::InTheFuture { .. }
+            ),
             "digit {i}: {error:?}"
         );
     }
     // The same instant written differently was not what Telnyx signed.
     let padded = format!("0{timestamp}");
     assert_eq!(
-        verifier.verify(&headers(&padded, &signature), BODY).unwrap_err(),
+        verifier
+            .verify(&headers(&padded, &signature), BODY)
+            .unwrap_err(),
         VerifyError::BadSignature
     );
 }
@@ -123,17 +137,29 @@ fn every_changed_digit_of_the_timestamp_fails() {
 fn the_tolerance_holds_exactly_on_both_sides() {
     let headers = signed_headers();
     let tolerance = DEFAULT_TOLERANCE.as_secs();
-    assert!(verifier_at(SIGNED_AT + tolerance).verify(&headers, BODY).is_ok());
-    assert!(verifier_at(SIGNED_AT - tolerance).verify(&headers, BODY).is_ok());
+    assert!(
+        verifier_at(SIGNED_AT + tolerance)
+            .verify(&headers, BODY)
+            .is_ok()
+    );
+    assert!(
+        verifier_at(SIGNED_AT - tolerance)
+            .verify(&headers, BODY)
+            .is_ok()
+    );
     assert_eq!(
-        verifier_at(SIGNED_AT + tolerance + 1).verify(&headers, BODY).unwrap_err(),
+        verifier_at(SIGNED_AT + tolerance + 1)
+            .verify(&headers, BODY)
+            .unwrap_err(),
         VerifyError::TooOld {
             age_secs: tolerance + 1,
             tolerance_secs: tolerance
         }
     );
     assert_eq!(
-        verifier_at(SIGNED_AT - tolerance - 1).verify(&headers, BODY).unwrap_err(),
+        verifier_at(SIGNED_AT - tolerance - 1)
+            .verify(&headers, BODY)
+            .unwrap_err(),
         VerifyError::InTheFuture {
             ahead_secs: tolerance + 1,
             tolerance_secs: tolerance
@@ -141,13 +167,17 @@ fn the_tolerance_holds_exactly_on_both_sides() {
     );
     // A narrower tolerance.
     let strict = verifier_at(SIGNED_AT + 31).with_tolerance(Duration::from_secs(30));
-    assert!(matches!(strict.verify(&headers, BODY), Err(VerifyError::TooOld { .. })));
+    assert!(matches!(
+        strict.verify(&headers, BODY),
+        Err(VerifyError::TooOld { .. })
+    ));
 }
 
 #[test]
 fn a_body_parsed_and_encoded_again_fails() {
     // As sent: spaces after the separators, keys not in alphabetical order.
-    let sent: &[u8] = br#"{"data": {"id": "e1", "event_type": "call.hangup", "record_type": "event"}}"#;
+    let sent: &[u8] =
+        br#"{"data": {"id": "e1", "event_type": "call.hangup", "record_type": "event"}}"#;
     let timestamp = SIGNED_AT.to_string();
     let headers = headers(&timestamp, &sign(&timestamp, sent));
     let verifier = verifier_at(SIGNED_AT);
@@ -190,13 +220,17 @@ fn malformed_headers_get_their_own_errors() {
     only_signature.insert(SIGNATURE_HEADER, good.parse().unwrap());
     assert_eq!(
         verifier.verify(&only_signature, BODY).unwrap_err(),
-        VerifyError::MissingHeader { name: TIMESTAMP_HEADER }
+        VerifyError::MissingHeader {
+            name: TIMESTAMP_HEADER
+        }
     );
     let mut only_timestamp = HeaderMap::new();
     only_timestamp.insert(TIMESTAMP_HEADER, timestamp.parse().unwrap());
     assert_eq!(
         verifier.verify(&only_timestamp, BODY).unwrap_err(),
-        VerifyError::MissingHeader { name: SIGNATURE_HEADER }
+        VerifyError::MissingHeader {
+            name: SIGNATURE_HEADER
+        }
     );
 
     let mut not_text = headers(&timestamp, &good);
@@ -206,22 +240,42 @@ fn malformed_headers_get_their_own_errors() {
     );
     assert_eq!(
         verifier.verify(&not_text, BODY).unwrap_err(),
-        VerifyError::HeaderNotText { name: SIGNATURE_HEADER }
+        VerifyError::HeaderNotText {
+            name: SIGNATURE_HEADER
+        }
     );
 
     for (ts, sig, expected) in [
         ("soon", good.as_str(), VerifyError::TimestampNotInteger),
         ("1.5", good.as_str(), VerifyError::TimestampNotInteger),
         ("-5", good.as_str(), VerifyError::TimestampNotInteger),
-        ("123456789012345678901234", good.as_str(), VerifyError::TimestampNotInteger),
-        (timestamp.as_str(), "not base64!", VerifyError::SignatureNotBase64),
-        (timestamp.as_str(), "AAAA", VerifyError::SignatureWrongLength { len: 3 }),
+        (
+            "123456789012345678901234",
+            good.as_str(),
+            VerifyError::TimestampNotInteger,
+        ),
+        (
+            timestamp.as_str(),
+            "not base64!",
+            VerifyError::SignatureNotBase64,
+        ),
+        (
+            timestamp.as_str(),
+            "AAAA",
+            VerifyError::SignatureWrongLength { len: 3 },
+        ),
     ] {
-        assert_eq!(verifier.verify(&headers(ts, sig), BODY).unwrap_err(), expected, "{ts} {sig}");
+        assert_eq!(
+            verifier.verify(&headers(ts, sig), BODY).unwrap_err(),
+            expected,
+            "{ts} {sig}"
+        );
     }
     let long = "A".repeat(4000);
     assert!(matches!(
-        verifier.verify(&headers(&timestamp, &long), BODY).unwrap_err(),
+        verifier
+            .verify(&headers(&timestamp, &long), BODY)
+            .unwrap_err(),
         VerifyError::SignatureWrongLength { .. }
     ));
 }
@@ -231,16 +285,25 @@ fn errors_never_show_the_signature_or_the_body() {
     let verifier = verifier_at(SIGNED_AT);
     let signature = sign(&SIGNED_AT.to_string(), BODY);
     let errors: Vec<String> = [
-        verifier.verify(&signed_headers(), b"{\"secret\":1}").unwrap_err(),
-        verifier_at(SIGNED_AT + 3600).verify(&signed_headers(), BODY).unwrap_err(),
-        verifier.verify(&headers("x", &signature), BODY).unwrap_err(),
+        verifier
+            .verify(&signed_headers(), b"{\"secret\":1}")
+            .unwrap_err(),
+        verifier_at(SIGNED_AT + 3600)
+            .verify(&signed_headers(), BODY)
+            .unwrap_err(),
+        verifier
+            .verify(&headers("x", &signature), BODY)
+            .unwrap_err(),
     ]
     .iter()
     .map(|e| format!("{e} {e:?}"))
     .collect();
     for text in errors {
         assert!(!text.contains(&signature[..16]), "{text}");
-        assert!(!text.contains("secret") && !text.contains("call.hangup"), "{text}");
+        assert!(
+            !text.contains("secret") && !text.contains("call.hangup"),
+            "{text}"
+        );
     }
 }
 
@@ -259,13 +322,19 @@ fn the_key_may_be_base64_pem_or_der() {
     ];
     for verifier in verifiers {
         let verifier = verifier.with_clock(|| UNIX_EPOCH + Duration::from_secs(SIGNED_AT));
-        assert!(verifier.verify(&signed_headers(), BODY).is_ok(), "{verifier:?}");
+        assert!(
+            verifier.verify(&signed_headers(), BODY).is_ok(),
+            "{verifier:?}"
+        );
     }
 }
 
 #[test]
 fn bad_keys_are_refused_with_a_reason() {
-    assert_eq!(WebhookVerifier::new("not a key!").unwrap_err(), KeyError::NotBase64);
+    assert_eq!(
+        WebhookVerifier::new("not a key!").unwrap_err(),
+        KeyError::NotBase64
+    );
     assert_eq!(
         WebhookVerifier::new(&STANDARD.encode([1u8; 31])).unwrap_err(),
         KeyError::WrongLength { len: 31 }
@@ -275,16 +344,29 @@ fn bad_keys_are_refused_with_a_reason() {
             .unwrap_err(),
         KeyError::NotEd25519Spki
     );
-    assert_eq!(WebhookVerifier::from_der(b"\x30\x03\x02\x01\x00").unwrap_err(), KeyError::NotEd25519Spki);
-    assert!(matches!(WebhookVerifier::new(&"A".repeat(10_000)).unwrap_err(), KeyError::TooLong { .. }));
+    assert_eq!(
+        WebhookVerifier::from_der(b"\x30\x03\x02\x01\x00").unwrap_err(),
+        KeyError::NotEd25519Spki
+    );
+    assert!(matches!(
+        WebhookVerifier::new(&"A".repeat(10_000)).unwrap_err(),
+        KeyError::TooLong { .. }
+    ));
     let message = KeyError::NotBase64.to_string();
     assert!(message.contains("Mission Control"), "{message}");
     // Another account's key does not verify this account's webhooks.
-    let other = STANDARD.encode(SigningKey::from_bytes(&[1u8; 32]).verifying_key().as_bytes());
+    let other = STANDARD.encode(
+        SigningKey::from_bytes(&[1u8; 32])
+            .verifying_key()
+            .as_bytes(),
+    );
     let other = WebhookVerifier::new(&other)
         .unwrap()
         .with_clock(|| UNIX_EPOCH + Duration::from_secs(SIGNED_AT));
-    assert_eq!(other.verify(&signed_headers(), BODY).unwrap_err(), VerifyError::BadSignature);
+    assert_eq!(
+        other.verify(&signed_headers(), BODY).unwrap_err(),
+        VerifyError::BadSignature
+    );
 }
 
 #[test]
@@ -311,7 +393,10 @@ fn verify_and_decode_does_both() {
 #[test]
 fn a_verifier_prints_its_public_key_and_tolerance_only() {
     let text = format!("{:?}", verifier_at(SIGNED_AT));
-    assert!(text.contains(&public_base64()) && text.contains("300s"), "{text}");
+    assert!(
+        text.contains(&public_base64()) && text.contains("300s"),
+        "{text}"
+    );
     let _ = SystemTime::now();
 }
 

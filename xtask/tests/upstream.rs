@@ -142,9 +142,17 @@ fn full_sync_generates_a_client_in_process() {
         }
         // Every webhook's body schema is kept, and each has a family.
         assert_eq!(report.webhooks.kept, 66);
-        assert!(report.webhooks.dropped.is_empty(), "{:?}", report.webhooks.dropped);
+        assert!(
+            report.webhooks.dropped.is_empty(),
+            "{:?}",
+            report.webhooks.dropped
+        );
         let families = report.families.as_ref().expect("families assigned");
-        assert!(families.unsorted_webhooks.is_empty(), "{:?}", families.unsorted_webhooks);
+        assert!(
+            families.unsorted_webhooks.is_empty(),
+            "{:?}",
+            families.unsorted_webhooks
+        );
         assert_eq!(families.webhooks.values().sum::<usize>(), 66);
     } else {
         eprintln!(

@@ -613,7 +613,13 @@ mod tests {
 
     #[test]
     fn json_syntax_error_has_line_and_column() {
-        let err = parse("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", "spec.json", None, false).unwrap_err();
+        let err = parse(
+            "{\n  \"openapi\": \"3.0.3\",\n  oops\n}",
+            "spec.json",
+            None,
+            false,
+        )
+        .unwrap_err();
         match err {
             CodegenError::Json {
                 line,

@@ -309,7 +309,12 @@ mod tests {
         let runtime: syn::Path = syn::parse_quote!(crate);
         let module = event_module(&facts, &types, &runtime).unwrap();
         let text = module.tokens.to_string();
-        assert!(text.contains("CallInitiated (:: std :: boxed :: Box < super :: types :: CallInitiatedEvent >)"), "{text}");
+        assert!(
+            text.contains(
+                "CallInitiated (:: std :: boxed :: Box < super :: types :: CallInitiatedEvent >)"
+            ),
+            "{text}"
+        );
         assert!(text.contains("ConferenceFloorChanged"), "{text}");
         assert!(text.contains("\"call.initiated\" =>"), "{text}");
         assert_eq!(module.untyped.len(), 1);

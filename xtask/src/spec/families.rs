@@ -16,9 +16,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::webhooks::WEBHOOKS_EXTENSION;
 use crate::error::{Error, Result};
 use crate::walk::METHODS;
-use super::webhooks::WEBHOOKS_EXTENSION;
 
 /// The extension naming an operation's family.
 pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
@@ -147,7 +147,11 @@ impl Families {
         let patterns: Vec<(&str, String)> = self
             .families
             .iter()
-            .flat_map(|(name, f)| f.webhooks.iter().map(move |p| (name.as_str(), p.to_lowercase())))
+            .flat_map(|(name, f)| {
+                f.webhooks
+                    .iter()
+                    .map(move |p| (name.as_str(), p.to_lowercase()))
+            })
             .collect();
         for (i, (a_family, a)) in patterns.iter().enumerate() {
             for (b_family, b) in &patterns[i + 1..] {

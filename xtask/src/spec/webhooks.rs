@@ -139,7 +139,10 @@ mod tests {
     fn a_document_without_webhooks_is_unchanged() {
         let mut doc = json!({"openapi": "3.0.3", "paths": {}});
         let before = doc.clone();
-        assert_eq!(keep_webhooks(&mut doc, &TagSelection::All), KeptWebhooks::default());
+        assert_eq!(
+            keep_webhooks(&mut doc, &TagSelection::All),
+            KeptWebhooks::default()
+        );
         assert_eq!(doc, before);
     }
 }
