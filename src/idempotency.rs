@@ -68,8 +68,9 @@ impl IdempotencyKey {
     /// A fresh random key (a version 4 UUID).
     pub fn random() -> Self {
         let uuid = uuid::Uuid::new_v4().to_string();
-        // A hyphenated UUID is always a valid header value.
-        Self(HeaderValue::from_str(&uuid).unwrap_or_else(|_| HeaderValue::from_static("invalid")))
+        // A hyphenated UUID is 36 characters of hex digits and `-`, always a valid header
+        // value; a fixed fallback would give every request the same key.
+        Self(HeaderValue::from_str(&uuid).expect("a hyphenated UUID is a valid header value"))
     }
 
     /// The key as text.

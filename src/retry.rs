@@ -215,8 +215,8 @@ fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Opti
         {
             return Some(Duration::from_secs_f64(seconds));
         }
-        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
-            let at = SystemTime::from(date);
+        // An HTTP-date in any of its three forms (RFC 9110 §5.6.7).
+        if let Ok(at) = httpdate::parse_http_date(value) {
             return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
@@ -388,6 +388,18 @@ mod tests {
         );
         let past = headers(&[("retry-after", "Wed, 01 May 2024 11:00:00 GMT")]);
         assert_eq!(decide(GET, 1, &response(503, &past)), Some(Duration::ZERO));
+        // The obsolete forms an HTTP-date may also take: RFC 850 and asctime.
+        for date in [
+            "Wednesday, 01-May-24 12:00:07 GMT",
+            "Wed May  1 12:00:07 2024",
+        ] {
+            let h = headers(&[("retry-after", date)]);
+            assert_eq!(
+                decide(GET, 1, &response(503, &h)),
+                Some(Duration::from_secs(7)),
+                "{date}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use telnyx_client::webhooks::{
 };
 
 const SIGNED_AT: u64 = 1_764_583_200;
-const BODY: &[u8] = br#"{"data":{"event_type":"call.hangup","id":"e1","payload":{"call_control_id":"v3:x","hangup_cause":"normal_clearing"},"record_type":"event"}}"#;
+const BODY: &[u8] = br#"{"data":{"event_type":"call.hangup","id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0","payload":{"call_control_id":"v3:x","hangup_cause":"normal_clearing"},"record_type":"event"}}"#;
 
 fn signing_key() -> SigningKey {
     SigningKey::from_bytes(&[42u8; 32])

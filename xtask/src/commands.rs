@@ -334,6 +334,7 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
     for fixup in r.fixups.iter().filter(|f| f.count > 0) {
         let _ = writeln!(s, "  {:<28} {:>5}", fixup.name, fixup.count);
     }
+    write_idle_fixups(&mut s, &idle_fixups(&r.fixups));
     let _ = writeln!(
         s,
         "pruned:      {} unreferenced components",
@@ -423,6 +424,8 @@ pub struct CheckOutcome {
     pub drift: Vec<Change>,
     /// Differences that are not drift (operationId renames).
     pub notes: Vec<Change>,
+    /// Fixups the lock records as having changed nothing in the last sync.
+    pub idle_fixups: Vec<String>,
 }
 
 impl CheckOutcome {
@@ -501,6 +504,9 @@ pub fn check_loaded(
     let lock_path = Lock::path_for(spec_path);
     let actual = load::sha256_hex(&bytes);
     let lock = Lock::read(&lock_path)?;
+    if let Some(lock) = &lock {
+        outcome.idle_fixups = idle_fixups(&lock.fixups);
+    }
     match &lock {
         None => outcome.problems.push(format!(
             "{} is missing: run `cargo xtask spec sync` (it writes the spec and its lock)",
@@ -601,10 +607,34 @@ pub fn check_summary(spec_path: &Path, outcome: &CheckOutcome, upstream: bool) -
             s.push_str(&model::render(&outcome.notes));
         }
     }
+    write_idle_fixups(&mut s, &outcome.idle_fixups);
     if outcome.passed() {
         let _ = writeln!(s, "spec check passed");
     }
     s
+}
+
+/// The fixups that changed nothing.
+fn idle_fixups(fixups: &[spec::FixupCount]) -> Vec<String> {
+    fixups
+        .iter()
+        .filter(|f| f.count == 0)
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// Names the fixups that matched nothing, so that one upstream no longer needs is noticed.
+fn write_idle_fixups(s: &mut String, idle: &[String]) {
+    use std::fmt::Write as _;
+    if !idle.is_empty() {
+        let _ = writeln!(
+            s,
+            "note: {} fixup(s) matched nothing in this upstream version: {}. Each guards \
+             against a construct other versions have; delete one that no version needs",
+            idle.len(),
+            idle.join(", ")
+        );
+    }
 }
 
 /// `spec diff`: the changes from `old` to `new` (any OpenAPI 3.0/3.1 YAML or JSON).
@@ -636,12 +666,21 @@ pub struct CodegenOptions {
     pub webhooks: bool,
 }
 
-/// `codegen`: generate the client and write it, formatted, to a file. Returns the line count
-/// and the list operations left without `paginate()`, with the reason.
-pub fn codegen(
-    options: &CodegenOptions,
-    progress: &mut Progress,
-) -> Result<(usize, Vec<(String, String)>)> {
+/// What `codegen` wrote and left out.
+#[derive(Debug, Clone, Default)]
+pub struct CodegenOutcome {
+    /// Lines written.
+    pub lines: usize,
+    /// List operations without `paginate()`, with the reason.
+    pub unpaged: Vec<(String, String)>,
+    /// With webhooks: the webhooks without an `Event` variant, with the reason.
+    pub untyped_webhooks: Vec<(String, String)>,
+    /// With webhooks: how many event types have a variant.
+    pub event_types: usize,
+}
+
+/// `codegen`: generate the client and write it, formatted, to a file.
+pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<CodegenOutcome> {
     progress.step(&format!("reading {}", options.spec.display()));
     let loaded = load::load(&options.spec)?;
     let text = match loaded.version {
@@ -676,9 +715,12 @@ pub fn codegen(
         origin: loaded.origin.clone(),
         message: e.to_string(),
     })?;
-    let unpaged = code.unpaged;
-    let code = code.client;
     progress.step(&format!("writing {}", options.out.display()));
-    output::write_atomic(&options.out, code.as_bytes())?;
-    Ok((code.lines().count(), unpaged))
+    output::write_atomic(&options.out, code.client.as_bytes())?;
+    Ok(CodegenOutcome {
+        lines: code.client.lines().count(),
+        unpaged: code.unpaged,
+        untyped_webhooks: code.untyped_webhooks,
+        event_types: code.event_types.len(),
+    })
 }

@@ -254,7 +254,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 || root.join("target").join("xtask").join("telnyx_client.rs"),
                 absolute,
             );
-            let (lines, unpaged) = commands::codegen(
+            let outcome = commands::codegen(
                 &CodegenOptions {
                     spec,
                     out: out.clone(),
@@ -270,10 +270,19 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 &mut progress,
             )?;
             progress.step("done");
-            for (operation, reason) in &unpaged {
+            for (operation, reason) in &outcome.unpaged {
                 println!("no paginate() for {operation}: {reason}");
             }
-            println!("wrote {} ({lines} lines)", out.display());
+            if args.webhooks {
+                for (webhook, reason) in &outcome.untyped_webhooks {
+                    println!("no Event variant for webhook {webhook}: {reason}");
+                }
+                println!(
+                    "{} webhook event types with an Event variant",
+                    outcome.event_types
+                );
+            }
+            println!("wrote {} ({} lines)", out.display(), outcome.lines);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,9 +1,10 @@
 //! Reading the OpenAPI document and the facts this crate derives from it.
 
-use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema};
 
 use crate::error::{CodegenError, OperationRef};
+pub use crate::idents::{Case, progenitor_ident};
+use crate::refs::component_name;
 
 /// Parses `json` into an [`OpenAPI`] document, reporting syntax errors by line and column and
 /// shape errors by JSON path. With `families`, only those families' operations (and the
@@ -332,49 +333,6 @@ impl OperationFacts {
     }
 }
 
-/// Identifier case.
-#[derive(Debug, Clone, Copy)]
-pub enum Case {
-    /// `snake_case`
-    Snake,
-    /// `PascalCase`
-    Pascal,
-}
-
-/// The Rust identifier progenitor derives from a name of the document (operation ids,
-/// parameter names such as `page[number]` → `page_number`). Mirrors progenitor's rule: quotes
-/// dropped, other non-identifier characters become word breaks, then the case is applied.
-pub fn progenitor_ident(name: &str, case: Case) -> String {
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = match case {
-        Case::Snake => cleaned.to_snake_case(),
-        Case::Pascal => cleaned.to_pascal_case(),
-    };
-    if out.is_empty() {
-        out = match case {
-            Case::Snake => "x".to_owned(),
-            Case::Pascal => "X".to_owned(),
-        };
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    if syn::parse_str::<syn::Ident>(&out).is_err() {
-        out.push('_');
-    }
-    out
-}
-
 /// Collects the facts about every operation, in document order. Fails on constructs that would
 /// make progenitor panic without saying where (`$ref` path items, dangling `$ref`s, missing ids).
 pub fn operations(
@@ -426,7 +384,7 @@ pub fn operations(
                     match document
                         .components
                         .as_ref()
-                        .and_then(|c| c.request_bodies.get(name))
+                        .and_then(|c| c.request_bodies.get(&name))
                     {
                         Some(ReferenceOr::Item(body)) => body.description.clone(),
                         _ => {
@@ -523,14 +481,6 @@ fn check_response_refs(
     Ok(())
 }
 
-/// `#/components/<kind>/<name>` → `name`.
-fn component_name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
-    reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')
-}
-
 fn components(document: &OpenAPI) -> Option<&Components> {
     document.components.as_ref()
 }
@@ -545,7 +495,7 @@ fn resolve_parameter<'a>(
             ReferenceOr::Item(item) => return Some(item),
             ReferenceOr::Reference { reference } => {
                 let name = component_name(reference, "parameters")?;
-                current = components(document)?.parameters.get(name)?;
+                current = components(document)?.parameters.get(&name)?;
             }
         }
     }
@@ -562,7 +512,7 @@ fn resolve_response<'a>(
             ReferenceOr::Item(item) => return Some(item),
             ReferenceOr::Reference { reference } => {
                 let name = component_name(reference, "responses")?;
-                current = components(document)?.responses.get(name)?;
+                current = components(document)?.responses.get(&name)?;
             }
         }
     }
@@ -597,19 +547,6 @@ fn auth_of(document: &OpenAPI, operation: &Operation) -> Auth {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn idents_follow_progenitor() {
-        assert_eq!(progenitor_ident("ListRooms", Case::Snake), "list_rooms");
-        assert_eq!(progenitor_ident("ListRooms", Case::Pascal), "ListRooms");
-        assert_eq!(progenitor_ident("page[number]", Case::Snake), "page_number");
-        assert_eq!(
-            progenitor_ident("filter[date_created_at][eq]", Case::Snake),
-            "filter_date_created_at_eq"
-        );
-        assert_eq!(progenitor_ident("type", Case::Snake), "type_");
-        assert_eq!(progenitor_ident("1st", Case::Snake), "_1st");
-    }
 
     #[test]
     fn json_syntax_error_has_line_and_column() {

@@ -14,7 +14,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::document::{Case, progenitor_ident};
+use crate::idents::{Case, progenitor_ident, typify_ident};
+use crate::refs::component_name;
 
 /// One webhook, as the generator uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +39,7 @@ pub fn facts(doc: &Value) -> Vec<WebhookFacts> {
             let component = schema
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .map(|n| n.replace("~1", "/").replace("~0", "~"));
+                .and_then(|r| component_name(r, "schemas"));
             let body = resolve(schema, schemas);
             let in_data = property(body, "data", schemas)
                 .and_then(|data| property(data, "event_type", schemas));
@@ -72,11 +72,11 @@ fn resolve<'a>(mut schema: &'a Value, schemas: Option<&'a Value>) -> &'a Value {
         let Some(name) = schema
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .and_then(|r| component_name(r, "schemas"))
         else {
             return schema;
         };
-        match schemas.and_then(|s| s.get(name.replace("~1", "/").replace("~0", "~"))) {
+        match schemas.and_then(|s| s.get(&name)) {
             Some(target) => schema = target,
             None => return schema,
         }
@@ -129,7 +129,7 @@ pub fn event_module(
             ));
             continue;
         };
-        let type_name = progenitor_ident(component, Case::Pascal);
+        let type_name = typify_ident(component, Case::Pascal);
         if !types.contains(&type_name) {
             return Err(format!(
                 "webhook `{}`: its body type `{type_name}` (component `{component}`) was not \

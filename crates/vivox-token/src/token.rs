@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use base64_simd::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::Mac as _;
 
 use crate::key::HmacSha256;
@@ -53,20 +54,12 @@ impl From<Token> for String {
 }
 
 /// Replaces `out` with the signed token for `payload`, signing with a clone of `mac`.
-///
-/// Encodes with SIMD base64: on a typical token the encoding would otherwise
-/// cost a third of the HMAC itself.
 pub(crate) fn encode_signed(mac: &HmacSha256, payload: &[u8], out: &mut String) {
     out.clear();
-    out.reserve(
-        HEADER.len()
-            + 2
-            + URL_SAFE_NO_PAD.encoded_length(payload.len())
-            + URL_SAFE_NO_PAD.encoded_length(SIGNATURE_LEN),
-    );
+    out.reserve(HEADER.len() + 2 + encoded_len(payload.len()) + encoded_len(SIGNATURE_LEN));
     out.push_str(HEADER);
     out.push('.');
-    URL_SAFE_NO_PAD.encode_append(payload, out);
+    URL_SAFE_NO_PAD.encode_string(payload, out);
     // The signing input is exactly what has been written so far.
     let signature = mac
         .clone()
@@ -74,5 +67,10 @@ pub(crate) fn encode_signed(mac: &HmacSha256, payload: &[u8], out: &mut String) 
         .finalize()
         .into_bytes();
     out.push('.');
-    URL_SAFE_NO_PAD.encode_append(signature.as_slice(), out);
+    URL_SAFE_NO_PAD.encode_string(signature.as_slice(), out);
+}
+
+/// Length of `n` bytes in unpadded base64.
+fn encoded_len(n: usize) -> usize {
+    n.div_ceil(3) * 4 - (3 - n % 3) % 3
 }

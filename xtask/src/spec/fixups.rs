@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::names::{Case, enum_variant_names, sanitize};
+use super::names::{Case, enum_variant_names, progenitor_ident};
 use crate::pointer;
 use crate::walk::{self, METHODS};
 
@@ -459,7 +459,7 @@ pub fn operation_ids(work: &mut Work) -> usize {
         let id = match op.get("operationId").and_then(Value::as_str) {
             Some(id) if !id.is_empty() => id.to_owned(),
             _ => {
-                let generated = sanitize(&format!("{method} {path}"), Case::Snake);
+                let generated = progenitor_ident(&format!("{method} {path}"), Case::Snake);
                 op.insert("operationId".into(), json!(generated));
                 count += 1;
                 generated
@@ -475,10 +475,10 @@ pub fn operation_ids(work: &mut Work) -> usize {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, entry) in entries.iter().enumerate() {
         groups
-            .entry(sanitize(&entry.id, Case::Snake))
+            .entry(progenitor_ident(&entry.id, Case::Snake))
             .or_default()
             .push(i);
-        taken.insert(sanitize(&entry.id, Case::Snake));
+        taken.insert(progenitor_ident(&entry.id, Case::Snake));
     }
     let mut renames: BTreeMap<(String, String), String> = BTreeMap::new();
     for members in groups.values().filter(|m| m.len() > 1) {
@@ -497,16 +497,16 @@ pub fn operation_ids(work: &mut Work) -> usize {
             let entry = &entries[i];
             let mut candidates: Vec<String> = segments
                 .iter()
-                .map(|s| format!("{}{}", entry.id, sanitize(s, Case::Pascal)))
+                .map(|s| format!("{}{}", entry.id, progenitor_ident(s, Case::Pascal)))
                 .collect();
             candidates.push(format!(
                 "{}{}",
                 entry.id,
-                sanitize(&entry.method, Case::Pascal)
+                progenitor_ident(&entry.method, Case::Pascal)
             ));
             let mut chosen = None;
             for candidate in candidates {
-                if taken.insert(sanitize(&candidate, Case::Snake)) {
+                if taken.insert(progenitor_ident(&candidate, Case::Snake)) {
                     chosen = Some(candidate);
                     break;
                 }
@@ -515,7 +515,7 @@ pub fn operation_ids(work: &mut Work) -> usize {
                 let mut n = 2;
                 loop {
                     let candidate = format!("{}{n}", entry.id);
-                    if taken.insert(sanitize(&candidate, Case::Snake)) {
+                    if taken.insert(progenitor_ident(&candidate, Case::Snake)) {
                         break candidate;
                     }
                     n += 1;
@@ -543,7 +543,7 @@ pub fn reserved_operation_names(work: &mut Work) -> usize {
     let mut taken: BTreeSet<String> = BTreeSet::new();
     walk::operations(&work.doc, &mut |_, _, op| {
         if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-            taken.insert(sanitize(id, Case::Snake));
+            taken.insert(progenitor_ident(id, Case::Snake));
         }
     });
     let mut count = 0;
@@ -554,11 +554,11 @@ pub fn reserved_operation_names(work: &mut Work) -> usize {
         if telnyx_codegen::names::reserved_builder_name(id).is_none() {
             return;
         }
-        let mut candidates = vec![format!("{id}{}", sanitize(method, Case::Pascal))];
+        let mut candidates = vec![format!("{id}{}", progenitor_ident(method, Case::Pascal))];
         candidates.extend((2..).map(|n| format!("{id}{n}")).take(1000));
         if let Some(new) = candidates.into_iter().find(|c| {
             telnyx_codegen::names::reserved_builder_name(c).is_none()
-                && taken.insert(sanitize(c, Case::Snake))
+                && taken.insert(progenitor_ident(c, Case::Snake))
         }) {
             op.insert("operationId".into(), json!(new));
             count += 1;
@@ -569,10 +569,10 @@ pub fn reserved_operation_names(work: &mut Work) -> usize {
 
 /// Static path segments (not `{params}`) that the snake-cased `id` does not contain.
 fn unmentioned_segments(path: &str, id: &str) -> Vec<String> {
-    let id = sanitize(id, Case::Snake);
+    let id = progenitor_ident(id, Case::Snake);
     path.split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .filter(|s| !id.contains(&sanitize(s, Case::Snake)))
+        .filter(|s| !id.contains(&progenitor_ident(s, Case::Snake)))
         .map(str::to_owned)
         .collect()
 }
@@ -1183,7 +1183,7 @@ pub fn hoist_inline_errors(work: &mut Work) -> usize {
                 let Some(schema) = inline(&original) else {
                     continue;
                 };
-                let wanted = format!("{}Error", sanitize(&id, Case::Pascal));
+                let wanted = format!("{}Error", progenitor_ident(&id, Case::Pascal));
                 let name = match hoisted.iter().find(|(_, s)| *s == schema) {
                     Some((name, _)) => name.clone(),
                     None => {
@@ -1438,7 +1438,7 @@ fn rewrite_component_refs(doc: &mut Value, section: &str, renames: &BTreeMap<Str
         let Some(name) = pointer::component_name(reference, section) else {
             return;
         };
-        if let Some(new) = renames.get(&pointer::unescape(name)) {
+        if let Some(new) = renames.get(&name) {
             *reference = pointer::component_ref(section, new);
         }
     }
@@ -1460,7 +1460,7 @@ pub fn component_name_collisions(work: &mut Work) -> usize {
     let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in schemas.keys() {
         by_type
-            .entry(sanitize(name, Case::Pascal))
+            .entry(progenitor_ident(name, Case::Pascal))
             .or_default()
             .push(name.clone());
     }
@@ -1471,7 +1471,7 @@ pub fn component_name_collisions(work: &mut Work) -> usize {
             let mut n = 2;
             let new = loop {
                 let candidate = format!("{name}{n}");
-                if used.insert(sanitize(&candidate, Case::Pascal))
+                if used.insert(progenitor_ident(&candidate, Case::Pascal))
                     && !schemas.contains_key(&candidate)
                 {
                     break candidate;
@@ -1558,11 +1558,11 @@ impl NameRegistry {
             let title = map
                 .get("title")
                 .and_then(Value::as_str)
-                .map(|t| sanitize(t, Case::Pascal));
+                .map(|t| progenitor_ident(t, Case::Pascal));
             name = title.unwrap_or_else(|| suggested.to_owned());
             let fingerprint = stripped_map(map);
             if !self.claim(&name, &fingerprint) {
-                let base = sanitize(&format!("{suggested}-inline"), Case::Pascal);
+                let base = progenitor_ident(&format!("{suggested}-inline"), Case::Pascal);
                 let mut candidate = base.clone();
                 let mut n = 2;
                 while !self.claim(&candidate, &fingerprint) {
@@ -1581,7 +1581,7 @@ impl NameRegistry {
     fn children(&mut self, map: &mut Map<String, Value>, name: &str) {
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (prop, child) in props.iter_mut() {
-                let suggested = sanitize(
+                let suggested = progenitor_ident(
                     &format!("{name}_{}", heck::ToSnakeCase::to_snake_case(prop.as_str())),
                     Case::Pascal,
                 );
@@ -1614,7 +1614,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
     if let Some(Value::Object(schemas)) = work.doc.get("components").and_then(|c| c.get("schemas"))
     {
         for (name, schema) in schemas {
-            registry.claim(&sanitize(name, Case::Pascal), &stripped(schema));
+            registry.claim(&progenitor_ident(name, Case::Pascal), &stripped(schema));
         }
     }
     if let Some(Value::Object(schemas)) = work
@@ -1624,7 +1624,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
     {
         for (name, schema) in schemas.iter_mut() {
             if let Value::Object(map) = schema {
-                registry.children(map, &sanitize(name, Case::Pascal));
+                registry.children(map, &progenitor_ident(name, Case::Pascal));
             }
         }
     }
@@ -1642,7 +1642,10 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
                     .unwrap_or("")
                     .to_owned();
                 if let Some(schema) = param.get_mut("schema") {
-                    registry.inline(schema, &sanitize(&format!("{id}-{name}"), Case::Pascal));
+                    registry.inline(
+                        schema,
+                        &progenitor_ident(&format!("{id}-{name}"), Case::Pascal),
+                    );
                 }
             }
         }
@@ -1651,7 +1654,10 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
         {
             for media in content.values_mut() {
                 if let Some(schema) = media.get_mut("schema") {
-                    registry.inline(schema, &sanitize(&format!("{id}-body"), Case::Pascal));
+                    registry.inline(
+                        schema,
+                        &progenitor_ident(&format!("{id}-body"), Case::Pascal),
+                    );
                 }
             }
         }
@@ -1663,8 +1669,10 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
                             continue;
                         }
                         if let Some(schema) = media.get_mut("schema") {
-                            registry
-                                .inline(schema, &sanitize(&format!("{id}-response"), Case::Pascal));
+                            registry.inline(
+                                schema,
+                                &progenitor_ident(&format!("{id}-response"), Case::Pascal),
+                            );
                         }
                     }
                 }
@@ -1685,7 +1693,7 @@ pub fn tag_name_collisions(work: &mut Work) -> usize {
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     walk::operations(&work.doc, &mut |_, _, op| {
         for tag in super::prune::operation_tags(op) {
-            let key = sanitize(&tag, Case::Pascal);
+            let key = progenitor_ident(&tag, Case::Pascal);
             match seen.get(&key) {
                 Some(owner) if *owner != tag => {
                     if !renames.contains_key(&tag) {
@@ -1704,7 +1712,7 @@ pub fn tag_name_collisions(work: &mut Work) -> usize {
         loop {
             let candidate = format!("{tag} {n}");
             if let std::collections::btree_map::Entry::Vacant(e) =
-                seen.entry(sanitize(&candidate, Case::Pascal))
+                seen.entry(progenitor_ident(&candidate, Case::Pascal))
             {
                 e.insert(candidate.clone());
                 *new = candidate;

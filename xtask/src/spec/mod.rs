@@ -78,53 +78,63 @@ type DocFixup = (&'static str, fn(&mut Value) -> usize);
 /// A fixup that may remove operations.
 type WorkFixup = (&'static str, fn(&mut fixups::Work) -> usize);
 
+/// `[(name, function), …]` with each name taken from its function's, so that a fixup is
+/// written once and the lock's names are the functions' names.
+macro_rules! named {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        [$((stringify!($name), $module::$name as _)),*]
+    };
+}
+
 /// OpenAPI 3.1 → 3.0 conversions, in order.
-const CONVERSIONS: [DocFixup; 10] = [
-    ("openapi_version", convert::openapi_version),
-    ("type_arrays", convert::type_arrays),
-    ("exclusive_bounds", convert::exclusive_bounds),
-    ("null_branches", convert::null_branches),
-    ("null_types", convert::null_types),
-    ("nullable_refs", convert::nullable_refs),
-    ("const_defaults", convert::const_defaults),
-    ("const_to_enum", convert::const_to_enum),
-    ("schema_examples", convert::schema_examples),
-    ("drop_31_only_fields", convert::drop_31_only_fields),
+const CONVERSIONS: [DocFixup; 10] = named![
+    convert::openapi_version,
+    convert::type_arrays,
+    convert::exclusive_bounds,
+    convert::null_branches,
+    convert::null_types,
+    convert::nullable_refs,
+    convert::const_defaults,
+    convert::const_to_enum,
+    convert::schema_examples,
+    convert::drop_31_only_fields,
 ];
 
 /// progenitor fixups, in order.
-const FIXUPS: [WorkFixup; 23] = [
-    ("remove_websockets", fixups::remove_websockets),
-    ("remove_foreign_servers", fixups::remove_foreign_servers),
-    ("remove_multipart_only", fixups::remove_multipart_only),
-    ("prefer_json_bodies", fixups::prefer_json_bodies),
-    ("wildcard_media_types", fixups::wildcard_media_types),
-    ("json_media_shape", fixups::json_media_shape),
-    ("strip_server_prefix", fixups::strip_server_prefix),
-    ("operation_ids", fixups::operation_ids),
-    ("reserved_operation_names", fixups::reserved_operation_names),
-    ("deep_object_params", fixups::deep_object_params),
-    ("form_object_params", fixups::form_object_params),
-    ("parameter_shapes", fixups::parameter_shapes),
-    ("default_responses", fixups::default_responses),
-    ("error_schemas", fixups::error_schemas),
-    ("success_schemas", fixups::success_schemas),
-    ("hoist_inline_errors", fixups::hoist_inline_errors),
-    ("enum_variant_collisions", fixups::enum_variant_collisions),
-    ("nonconforming_defaults", fixups::nonconforming_defaults),
-    ("invalid_patterns", fixups::invalid_patterns),
-    (
-        "component_name_collisions",
-        fixups::component_name_collisions,
-    ),
-    ("inline_name_collisions", fixups::inline_name_collisions),
-    ("tag_name_collisions", fixups::tag_name_collisions),
-    ("nullable_refs_after_fixups", nullable_refs_work),
+const FIXUPS: [WorkFixup; 23] = named![
+    fixups::remove_websockets,
+    fixups::remove_foreign_servers,
+    fixups::remove_multipart_only,
+    fixups::prefer_json_bodies,
+    fixups::wildcard_media_types,
+    fixups::json_media_shape,
+    fixups::strip_server_prefix,
+    fixups::operation_ids,
+    fixups::reserved_operation_names,
+    fixups::deep_object_params,
+    fixups::form_object_params,
+    fixups::parameter_shapes,
+    fixups::default_responses,
+    fixups::error_schemas,
+    fixups::success_schemas,
+    fixups::hoist_inline_errors,
+    fixups::enum_variant_collisions,
+    fixups::nonconforming_defaults,
+    fixups::invalid_patterns,
+    fixups::component_name_collisions,
+    fixups::inline_name_collisions,
+    fixups::tag_name_collisions,
+    local::nullable_refs_after_fixups,
 ];
 
 /// [`convert::nullable_refs`] again, for references the fixups moved next to `nullable`.
-fn nullable_refs_work(work: &mut fixups::Work) -> usize {
+pub(crate) fn nullable_refs_after_fixups(work: &mut fixups::Work) -> usize {
     convert::nullable_refs(&mut work.doc)
+}
+
+/// The functions of this module, for [`named`].
+mod local {
+    pub(crate) use super::nullable_refs_after_fixups;
 }
 
 /// Our additions to upstream: the overlay and the families (both optional, for tests and for
