@@ -16,13 +16,7 @@ const ROOM_ID: &str = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0";
 
 /// A client for `server` with fast retries.
 fn client(server: &MockServer, key: Option<&str>) -> Client {
-    let mut builder = Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)));
-    if let Some(key) = key {
-        builder = builder.api_key(key);
-    }
-    builder.build().expect("valid test configuration")
+    support::client(server, key, support::fast_retries())
 }
 
 fn room_json() -> serde_json::Value {

@@ -5,7 +5,6 @@
 //! disabled for this one.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 mod support;
 use support::{respond, sequence};
@@ -13,7 +12,7 @@ use support::{respond, sequence};
 use httpmock::prelude::*;
 use serde_json::json;
 use telnyx_client::prelude::*;
-use telnyx_client::{RetryPolicy, types};
+use telnyx_client::types;
 
 const KEY: &str = "KEYtest0123456789";
 
@@ -61,12 +60,7 @@ async fn tracing_has_one_span_per_operation_and_no_secrets() {
             ]));
         })
         .await;
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .expect("client")
+    support::client(&server, Some(KEY), support::fast_retries())
         .create_room()
         .body(types::CreateRoomRequest::builder())
         .send()

@@ -12,6 +12,8 @@
 //! `Error::Api`; keyless clients fail before sending), the error body shapes, and
 //! forward-compatible enums.
 
+mod support;
+
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
@@ -57,20 +59,11 @@ fn day(text: &str) -> NaiveDate {
 
 /// A client with the test key and no retries (so an unexpected error surfaces at once).
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("valid test configuration")
+    support::client(server, Some(KEY), RetryPolicy::disabled())
 }
 
 fn keyless_client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("valid test configuration")
+    support::client(server, None, RetryPolicy::disabled())
 }
 
 /// The headers every authenticated operation sends.
@@ -1040,6 +1033,26 @@ async fn view_room_participant() {
 // Recordings
 // ---------------------------------------------------------------------------------------------
 
+/// Sets the twelve filters of [`RECORDING_FILTERS`] on a list or delete builder of room
+/// recordings (two builder types with the same setters).
+macro_rules! with_recording_filters {
+    ($builder:expr) => {
+        $builder
+            .filter_date_ended_at_eq(day("2024-05-03"))
+            .filter_date_ended_at_gte(day("2024-04-03"))
+            .filter_date_ended_at_lte(day("2024-05-29"))
+            .filter_date_started_at_eq(day("2024-05-01"))
+            .filter_date_started_at_gte(day("2024-04-01"))
+            .filter_date_started_at_lte(day("2024-05-31"))
+            .filter_duration_secs(67)
+            .filter_participant_id(uuid(PARTICIPANT_ID))
+            .filter_room_id(uuid(ROOM_ID))
+            .filter_session_id(uuid(SESSION_ID))
+            .filter_status("completed")
+            .filter_type("audio")
+    };
+}
+
 /// Every recording filter, as the wire names and values the tests below set.
 const RECORDING_FILTERS: &[(&str, &str)] = &[
     ("filter[date_ended_at][eq]", "2024-05-03"),
@@ -1083,20 +1096,7 @@ async fn list_room_recordings() {
             }));
         })
         .await;
-    let result = client(&server)
-        .list_room_recordings()
-        .filter_date_ended_at_eq(day("2024-05-03"))
-        .filter_date_ended_at_gte(day("2024-04-03"))
-        .filter_date_ended_at_lte(day("2024-05-29"))
-        .filter_date_started_at_eq(day("2024-05-01"))
-        .filter_date_started_at_gte(day("2024-04-01"))
-        .filter_date_started_at_lte(day("2024-05-31"))
-        .filter_duration_secs(67)
-        .filter_participant_id(uuid(PARTICIPANT_ID))
-        .filter_room_id(uuid(ROOM_ID))
-        .filter_session_id(uuid(SESSION_ID))
-        .filter_status("completed")
-        .filter_type("audio")
+    let result = with_recording_filters!(client(&server).list_room_recordings())
         .page_number(1u64)
         .page_size(20u64)
         .send()
@@ -1131,20 +1131,7 @@ async fn delete_room_recordings() {
                 .json_body(json!({"data": {"room_recordings": 37}}));
         })
         .await;
-    let result = client(&server)
-        .delete_room_recordings()
-        .filter_date_ended_at_eq(day("2024-05-03"))
-        .filter_date_ended_at_gte(day("2024-04-03"))
-        .filter_date_ended_at_lte(day("2024-05-29"))
-        .filter_date_started_at_eq(day("2024-05-01"))
-        .filter_date_started_at_gte(day("2024-04-01"))
-        .filter_date_started_at_lte(day("2024-05-31"))
-        .filter_duration_secs(67)
-        .filter_participant_id(uuid(PARTICIPANT_ID))
-        .filter_room_id(uuid(ROOM_ID))
-        .filter_session_id(uuid(SESSION_ID))
-        .filter_status("completed")
-        .filter_type("audio")
+    let result = with_recording_filters!(client(&server).delete_room_recordings())
         .page_number(2u64)
         .page_size(100u64)
         .send()

@@ -1,6 +1,8 @@
 //! Auto-paging (`Paginate`) against a local mock server: which pages are requested, with which
 //! `page[number]`/`page[size]`, and when the stream stops.
 
+mod support;
+
 use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
 use serde_json::{Value, json};
@@ -10,12 +12,7 @@ use telnyx_client::{RetryPolicy, types};
 const KEY: &str = "KEYtest0123456789";
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .api_key(KEY)
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("valid test configuration")
+    support::client(server, Some(KEY), RetryPolicy::disabled())
 }
 
 fn room_id(n: u64) -> String {

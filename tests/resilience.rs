@@ -4,6 +4,8 @@
 //! Retry waits use a 10 ms initial backoff so that any wait of a second or so can only come
 //! from a header the server sent. The whole file runs in a few seconds.
 
+mod support;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,12 +38,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client(server: &MockServer, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .retry_policy(policy)
-        .build()
-        .expect("valid test configuration")
+    support::client(server, Some(KEY), policy)
 }
 
 fn room_body() -> String {
@@ -513,11 +510,8 @@ async fn disabled_retries_send_once() {
 // ---------------------------------------------------------------------------------------------
 
 fn timeout_client(server: &MockServer, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
+    support::builder(server, Some(KEY), policy)
         .timeout(Duration::from_millis(200))
-        .retry_policy(policy)
         .build()
         .expect("client")
 }

@@ -1,6 +1,8 @@
 //! `RoomTokenSession` against a local mock server, on a test clock: minting, refreshing without
 //! the API key, the background driver's schedule, and how it stops.
 
+mod support;
+
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -82,13 +84,7 @@ impl Clock for TestClock {
 }
 
 fn client(server: &MockServer, key: Option<&str>) -> Client {
-    let mut builder = Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::disabled());
-    if let Some(key) = key {
-        builder = builder.api_key(key);
-    }
-    builder.build().expect("valid test configuration")
+    support::client(server, key, RetryPolicy::disabled())
 }
 
 fn options(clock: &TestClock) -> RoomTokenOptions {
