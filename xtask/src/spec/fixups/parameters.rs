@@ -1,0 +1,239 @@
+//! Fixups of paths and parameters.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::*;
+use crate::walk::METHODS;
+
+/// Paths that start with `/v2/` while the server URL already ends in `/v2` → the `/v2`
+/// prefix dropped (`/v2/whatsapp/…` → `/whatsapp/…`).
+///
+/// progenitor builds URLs as `baseurl + path`, so these operations would request
+/// `https://api.telnyx.com/v2/v2/…`. Dropping the duplicated prefix yields the URL upstream
+/// documents. When the shortened path already exists the two path items are merged; an
+/// operation present under both spellings keeps the unprefixed one and the prefixed duplicate
+/// is listed as removed.
+pub fn strip_server_prefix(work: &mut Work) -> usize {
+    let base = server_base_path(&work.doc);
+    if base.is_empty() {
+        return 0;
+    }
+    let prefix = format!("{base}/");
+    let Some(Value::Object(paths)) = work.doc.get_mut("paths") else {
+        return 0;
+    };
+    let prefixed: Vec<String> = paths
+        .keys()
+        .filter(|p| p.starts_with(&prefix))
+        .cloned()
+        .collect();
+    let mut count = 0;
+    for old in prefixed {
+        let Some(Value::Object(item)) = paths.remove(&old) else {
+            continue;
+        };
+        let new = old[base.len()..].to_owned();
+        let target = paths.entry(new.clone()).or_insert_with(|| json!({}));
+        let Value::Object(target) = target else {
+            continue;
+        };
+        for (key, value) in item {
+            if METHODS.contains(&key.as_str()) {
+                if target.contains_key(&key) {
+                    work.removed.push(RemovedOperation {
+                        method: key.to_uppercase(),
+                        path: old.clone(),
+                        operation_id: value
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
+                        reason: format!(
+                            "duplicate of {} {new} once the `{base}` prefix is dropped",
+                            key.to_uppercase()
+                        ),
+                    });
+                } else {
+                    work.moved.push((
+                        crate::pointer::push(&crate::pointer::push("/paths", &new), &key),
+                        crate::pointer::push(&crate::pointer::push("/paths", &old), &key),
+                    ));
+                    target.insert(key, value);
+                    count += 1;
+                }
+            } else {
+                target.entry(key).or_insert(value);
+            }
+        }
+    }
+    count
+}
+
+/// Expands query parameters selected by `select` into one parameter per leaf.
+pub(super) fn expand_query_objects(
+    work: &mut Work,
+    select: fn(&Map<String, Value>, &Value) -> bool,
+) -> usize {
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        let mut expand_list = |list: &mut Vec<Value>| {
+            let mut out: Vec<Value> = Vec::with_capacity(list.len());
+            let mut names: BTreeSet<(String, String)> = BTreeSet::new();
+            for param in list.iter() {
+                let resolved = resolve(snapshot, param);
+                if let Some(p) = resolved.as_object()
+                    && let (Some(n), Some(i)) = (
+                        p.get("name").and_then(Value::as_str),
+                        p.get("in").and_then(Value::as_str),
+                    )
+                {
+                    names.insert((n.to_owned(), i.to_owned()));
+                }
+            }
+            for param in list.drain(..) {
+                let resolved = resolve(snapshot, &param);
+                let Some(p) = resolved.as_object() else {
+                    out.push(param);
+                    continue;
+                };
+                let schema = p
+                    .get("schema")
+                    .map(|s| resolve(snapshot, s))
+                    .unwrap_or(&Value::Null);
+                if p.get("in").and_then(Value::as_str) != Some("query") || !select(p, schema) {
+                    out.push(param);
+                    continue;
+                }
+                count += 1;
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                let required = p.get("required") == Some(&json!(true));
+                let mut leaves = Vec::new();
+                if let Some(s) = p.get("schema") {
+                    collect_leaves(snapshot, s, name, required, &mut leaves, 0);
+                }
+                for leaf in leaves {
+                    if !names.insert((leaf.name.clone(), "query".to_owned())) {
+                        continue;
+                    }
+                    let mut new = Map::new();
+                    new.insert("name".into(), json!(leaf.name));
+                    new.insert("in".into(), json!("query"));
+                    if let Some(d) = leaf.description.or_else(|| {
+                        p.get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    }) {
+                        new.insert("description".into(), json!(d));
+                    }
+                    if leaf.required {
+                        new.insert("required".into(), json!(true));
+                    }
+                    if p.get("deprecated") == Some(&json!(true)) {
+                        new.insert("deprecated".into(), json!(true));
+                    }
+                    new.insert("schema".into(), leaf.schema);
+                    out.push(Value::Object(new));
+                }
+            }
+            *list = out;
+        };
+        for_each_parameter_list(doc, &mut expand_list);
+        count
+    })
+}
+
+/// `style: deepObject` query parameters → one scalar parameter per leaf, named
+/// `filter[date_created_at][gte]` (arrays sent as repeated keys).
+///
+/// Upstream consolidated Telnyx's bracketed query parameters into deepObject objects.
+/// progenitor rejects the deepObject style ("unsupported style of query parameter"). One
+/// parameter per leaf, named with the brackets, puts exactly the keys deepObject serialisation
+/// would produce on the wire (the descriptions even list the original names). `oneOf` leaves
+/// ("a value or an object of operators") contribute the leaves of every branch; where a scalar
+/// and an array share a name the array is kept, since one element sends the same query.
+pub fn deep_object_params(work: &mut Work) -> usize {
+    expand_query_objects(work, |p, _| p.get("style") == Some(&json!("deepObject")))
+}
+
+/// Object-typed `style: form` query parameters (`page`) → one parameter per leaf named
+/// `page[number]`, like [`deep_object_params`].
+///
+/// Form-exploded objects would be sent as bare `number=1&size=20`, which Telnyx ignores; the
+/// API reads `page[number]`/`page[size]` (as the operation descriptions say). progenitor
+/// would also generate a struct query parameter it serialises the form way. Expanding to
+/// bracketed leaves sends what the API expects.
+pub fn form_object_params(work: &mut Work) -> usize {
+    expand_query_objects(work, |p, schema| {
+        p.get("style").is_none_or(|s| s == "form")
+            && (schema.get("type") == Some(&json!("object")) || schema.get("properties").is_some())
+    })
+}
+
+/// Path parameters not marked `required` → `required: true`; parameters with `content`
+/// instead of `schema` → the content's schema; cookie parameters → dropped.
+///
+/// OpenAPI requires path parameters to be required and progenitor asserts it; `content`
+/// parameters and cookies are rejected by progenitor. A path parameter is always sent, a
+/// `content` parameter's schema describes the same value, and the API authenticates with a
+/// bearer token, not cookies.
+pub fn parameter_shapes(work: &mut Work) -> usize {
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut count = 0;
+        let mut fix_list = |list: &mut Vec<Value>| {
+            list.retain(|param| {
+                let resolved = resolve(snapshot, param);
+                let cookie = resolved.get("in") == Some(&json!("cookie"));
+                count += usize::from(cookie);
+                !cookie
+            });
+            for param in list.iter_mut() {
+                let resolved = resolve(snapshot, param).clone();
+                let is_path = resolved.get("in") == Some(&json!("path"));
+                let needs_required = is_path && resolved.get("required") != Some(&json!(true));
+                let content_schema = resolved
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().next())
+                    .and_then(|m| m.get("schema"))
+                    .cloned();
+                if needs_required || content_schema.is_some() {
+                    let mut fixed = resolved.as_object().cloned().unwrap_or_default();
+                    if needs_required {
+                        fixed.insert("required".into(), json!(true));
+                    }
+                    if let Some(schema) = content_schema {
+                        fixed.remove("content");
+                        fixed.insert("schema".into(), schema);
+                    }
+                    *param = Value::Object(fixed);
+                    count += 1;
+                }
+            }
+        };
+        for_each_parameter_list(doc, &mut fix_list);
+        count
+    })
+}
+
+/// Calls `f` on every `parameters` list of the document's path items and operations.
+fn for_each_parameter_list(doc: &mut Value, f: &mut dyn FnMut(&mut Vec<Value>)) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for (key, value) in item.iter_mut() {
+            if key == "parameters" {
+                if let Value::Array(list) = value {
+                    f(list);
+                }
+            } else if METHODS.contains(&key.as_str())
+                && let Some(Value::Array(list)) = value.get_mut("parameters")
+            {
+                f(list);
+            }
+        }
+    }
+}

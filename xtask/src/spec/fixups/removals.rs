@@ -1,0 +1,174 @@
+//! Fixups that remove operations progenitor cannot generate, each recorded with its reason.
+
+use serde_json::{Map, Value};
+
+use super::*;
+use crate::walk::{self, METHODS};
+
+/// Decides whether an operation is removed: `(document, path, path item, operation)` → the
+/// reason, or `None` to keep it.
+pub(super) type RemovalReason<'a> =
+    dyn Fn(&Value, &str, &walk::Object, &walk::Object) -> Option<String> + 'a;
+
+/// Removes every operation for which `reason` returns `Some`, recording it.
+pub(super) fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> usize {
+    // Decide on the unchanged document first, then remove.
+    let mut removed = Vec::new();
+    if let Some(Value::Object(paths)) = work.doc.get("paths") {
+        for (path, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Some(op) = op.as_object() else { continue };
+                if let Some(why) = reason(&work.doc, path, item, op) {
+                    removed.push(RemovedOperation {
+                        method: method.to_uppercase(),
+                        path: path.clone(),
+                        operation_id: op
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
+                        reason: why,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
+        for r in &removed {
+            if let Some(Value::Object(item)) = paths.get_mut(&r.path) {
+                item.remove(&r.method.to_lowercase());
+            }
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
+        });
+    }
+    let count = removed.len();
+    work.removed.extend(removed);
+    count
+}
+
+/// Runs `f(components, doc)` with `components` moved out of `doc` into a document of its own,
+/// so operation-level fixups can resolve `$ref`s while they change `paths` — without copying
+/// the whole document. `components` is put back afterwards.
+pub(super) fn with_components<R>(doc: &mut Value, f: impl FnOnce(&Value, &mut Value) -> R) -> R {
+    let mut holder = Map::new();
+    if let Some(components) = doc.as_object_mut().and_then(|d| d.remove("components")) {
+        holder.insert("components".into(), components);
+    }
+    let holder = Value::Object(holder);
+    let result = f(&holder, doc);
+    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut())
+        && let Some(components) = holder.remove("components")
+    {
+        root.insert("components".into(), components);
+    }
+    result
+}
+
+/// Server URLs listed on an operation or its path item.
+pub(super) fn server_urls<'a>(
+    item: &'a Map<String, Value>,
+    op: &'a Map<String, Value>,
+) -> Vec<&'a str> {
+    [op.get("servers"), item.get("servers")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|s| s.get("url").and_then(Value::as_str))
+        .collect()
+}
+
+/// WebSocket operations (a `101 Switching Protocols` response or a `ws(s)://` server) →
+/// removed and listed in the lock.
+///
+/// Upstream describes two streaming endpoints (speech-to-text, text-to-speech) as GET
+/// operations that upgrade to a WebSocket. progenitor only generates WebSocket upgrades for
+/// dropshot's `x-dropshot-websocket` extension and otherwise would emit a plain GET whose
+/// 101 response it cannot use. Removing them is safe: nothing else refers to them, and the
+/// lock lists them so a hand-written WebSocket client can cover them.
+pub fn remove_websockets(work: &mut Work) -> usize {
+    remove_operations(work, &|_, _, item, op| {
+        let upgrade = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.contains_key("101"));
+        let ws_server = server_urls(item, op)
+            .iter()
+            .any(|u| u.starts_with("ws://") || u.starts_with("wss://"));
+        (upgrade || ws_server).then(|| {
+            "WebSocket endpoint (101 upgrade / ws server); progenitor generates plain HTTP only"
+                .to_owned()
+        })
+    })
+}
+
+/// Operations served from another base URL than the document's (a path- or
+/// operation-level `servers` entry such as `https://api.telnyx.com` for `/.well-known/…`) →
+/// removed and listed in the lock.
+///
+/// progenitor ignores `servers` and builds every request as `baseurl + path`; with the
+/// client's base URL `https://api.telnyx.com/v2` these requests would go to
+/// `/v2/.well-known/…`, which does not exist. Removing them is safe (they are OAuth discovery
+/// documents, not API calls) and better than generating methods that always fail.
+pub fn remove_foreign_servers(work: &mut Work) -> usize {
+    let base = work
+        .doc
+        .get("servers")
+        .and_then(|s| s.get(0))
+        .and_then(|s| s.get("url"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_owned();
+    remove_operations(work, &|_, _, item, op| {
+        let urls = server_urls(item, op);
+        if urls.is_empty() || urls.iter().any(|u| u.trim_end_matches('/') == base) {
+            return None;
+        }
+        Some(format!(
+            "served from {} rather than the client's base URL {base}; progenitor uses one base URL",
+            urls.join(", ")
+        ))
+    })
+}
+
+/// Media types progenitor can send as a request body.
+pub(super) fn is_supported_body_type(media_type: &str) -> bool {
+    let bare = media_type.split(';').next().unwrap_or("").trim();
+    matches!(
+        bare,
+        "application/json"
+            | "application/x-www-form-urlencoded"
+            | "application/octet-stream"
+            | "text/plain"
+            | "text/x-markdown"
+            | "*/*"
+    )
+}
+
+/// Operations whose request body is only `multipart/form-data` (or another type progenitor
+/// cannot send) → removed and listed in the lock.
+///
+/// progenitor 0.15 has no multipart support and rejects the whole document ("unexpected
+/// content type"). Where upstream offers JSON beside multipart the operation is kept with its
+/// JSON body (see [`prefer_json_bodies`]); only multipart-only uploads are removed.
+pub fn remove_multipart_only(work: &mut Work) -> usize {
+    remove_operations(work, &|doc, _, _, op| {
+        let body = resolve(doc, op.get("requestBody")?);
+        let content = body.get("content")?.as_object()?;
+        if content.is_empty() || content.keys().any(|k| is_supported_body_type(k)) {
+            return None;
+        }
+        Some(format!(
+            "request body is {} only; progenitor cannot send multipart or other non-JSON bodies",
+            content.keys().cloned().collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
