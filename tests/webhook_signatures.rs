@@ -7,12 +7,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::pkcs8::EncodePublicKey;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use http::HeaderMap;
 use proptest::prelude::*;
 use telnyx_client::webhooks::{
-    DEFAULT_TOLERANCE, Event, KeyError, SIGNATURE_HEADER, TIMESTAMP_HEADER, VerifyError,
-    WebhookError, WebhookVerifier,
+    DEFAULT_TOLERANCE, Event, KeyError, MAX_SIGNATURE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+    VerifyError, WebhookError, WebhookVerifier,
 };
 
 const SIGNED_AT: u64 = 1_764_583_200;
@@ -272,12 +272,223 @@ fn malformed_headers_get_their_own_errors() {
         );
     }
     let long = "A".repeat(4000);
-    assert!(matches!(
+    assert_eq!(
         verifier
             .verify(&headers(&timestamp, &long), BODY)
             .unwrap_err(),
-        VerifyError::SignatureWrongLength { .. }
-    ));
+        VerifyError::SignatureTooLong {
+            len: 4000,
+            max: MAX_SIGNATURE_HEADER
+        }
+    );
+}
+
+/// A verifier whose clock reads `now` (Unix seconds) plus `millis` milliseconds.
+fn verifier_at_millis(now: u64, millis: u64) -> WebhookVerifier {
+    WebhookVerifier::new(&public_base64())
+        .unwrap()
+        .with_clock(move || UNIX_EPOCH + Duration::from_secs(now) + Duration::from_millis(millis))
+}
+
+#[test]
+fn the_tolerance_compares_whole_seconds_with_a_sub_second_clock() {
+    let headers = signed_headers();
+    let tolerance = DEFAULT_TOLERANCE.as_secs();
+    // 300.4 s and 300.999 s old are 300 whole seconds: inside the tolerance.
+    for millis in [400, 999] {
+        assert!(
+            verifier_at_millis(SIGNED_AT + tolerance, millis)
+                .verify(&headers, BODY)
+                .is_ok(),
+            "{tolerance}.{millis} s old"
+        );
+    }
+    // 301.5 s old is refused as 301 s, and the message says 301 > 300.
+    let error = verifier_at_millis(SIGNED_AT + tolerance + 1, 500)
+        .verify(&headers, BODY)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        VerifyError::TooOld {
+            age_secs: tolerance + 1,
+            tolerance_secs: tolerance
+        }
+    );
+    assert!(
+        error.to_string().contains("301 s ago, more than the 300 s"),
+        "{error}"
+    );
+    // Ahead of the clock by 300.4 s passes; by 301.4 s does not.
+    let ahead = verifier_at_millis(SIGNED_AT - tolerance - 1, 600);
+    assert!(ahead.verify(&headers, BODY).is_ok());
+    assert_eq!(
+        verifier_at_millis(SIGNED_AT - tolerance - 2, 600)
+            .verify(&headers, BODY)
+            .unwrap_err(),
+        VerifyError::InTheFuture {
+            ahead_secs: tolerance + 1,
+            tolerance_secs: tolerance
+        }
+    );
+    // Whatever the fraction, a refusal always reports a number over the tolerance.
+    for millis in (0..3000).step_by(50) {
+        for verifier in [
+            verifier_at_millis(SIGNED_AT + tolerance - 1, millis),
+            verifier_at_millis(SIGNED_AT - tolerance - 2, millis),
+        ] {
+            match verifier.verify(&headers, BODY) {
+                Ok(_) => {}
+                Err(VerifyError::TooOld {
+                    age_secs: over,
+                    tolerance_secs,
+                })
+                | Err(VerifyError::InTheFuture {
+                    ahead_secs: over,
+                    tolerance_secs,
+                }) => assert!(over > tolerance_secs, "{millis} ms: {over} s"),
+                Err(other) => panic!("{millis} ms: {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_timestamp_with_a_sign_or_inner_spaces_is_refused() {
+    let verifier = verifier_at(SIGNED_AT);
+    let plain = SIGNED_AT.to_string();
+    for timestamp in [
+        format!("+{plain}"),
+        format!("-{plain}"),
+        format!("{} {}", &plain[..5], &plain[5..]),
+        format!("{plain}\u{663}"),
+        "+".to_owned(),
+        String::new(),
+        "   ".to_owned(),
+    ] {
+        // Signed as written, so only the format can be the reason for a refusal.
+        let signature = sign(&timestamp, BODY);
+        assert_eq!(
+            verifier
+                .verify_parts(&timestamp, &signature, BODY)
+                .unwrap_err(),
+            VerifyError::TimestampNotInteger,
+            "{timestamp:?}"
+        );
+        // As a header: a non-ASCII value is refused earlier, as not text.
+        let expected = if timestamp.is_ascii() {
+            VerifyError::TimestampNotInteger
+        } else {
+            VerifyError::HeaderNotText {
+                name: TIMESTAMP_HEADER,
+            }
+        };
+        assert_eq!(
+            verifier
+                .verify(&headers(&timestamp, &signature), BODY)
+                .unwrap_err(),
+            expected,
+            "{timestamp:?}"
+        );
+    }
+}
+
+#[test]
+fn an_over_long_signature_is_refused_before_decoding_with_the_limit() {
+    let verifier = verifier_at(SIGNED_AT);
+    let timestamp = SIGNED_AT.to_string();
+    // At the limit it is decoded (and is the wrong length); one more and it is not.
+    assert_eq!(
+        verifier
+            .verify_parts(&timestamp, &"A".repeat(MAX_SIGNATURE_HEADER), BODY)
+            .unwrap_err(),
+        VerifyError::SignatureWrongLength { len: 96 }
+    );
+    // Not even base64: the length is what is reported.
+    let long = "!".repeat(MAX_SIGNATURE_HEADER + 1);
+    let error = verifier.verify_parts(&timestamp, &long, BODY).unwrap_err();
+    assert_eq!(
+        error,
+        VerifyError::SignatureTooLong {
+            len: MAX_SIGNATURE_HEADER + 1,
+            max: MAX_SIGNATURE_HEADER
+        }
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("limit of {MAX_SIGNATURE_HEADER}")),
+        "{message}"
+    );
+    // Whitespace around a good signature does not count towards the limit.
+    let padded = format!("{}{}\t", " ".repeat(100), sign(&timestamp, BODY));
+    assert!(verifier.verify_parts(&timestamp, &padded, BODY).is_ok());
+}
+
+#[test]
+fn verify_parts_trims_like_the_header_path() {
+    let verifier = verifier_at(SIGNED_AT);
+    let timestamp = SIGNED_AT.to_string();
+    let signature = sign(&timestamp, BODY);
+    for (ts, sig) in [
+        (format!(" {timestamp}"), format!("{signature} ")),
+        (format!("\t{timestamp}\t"), format!("\t {signature}")),
+        (format!("{timestamp}\r\n"), format!("{signature}\n")),
+    ] {
+        let parts = verifier.verify_parts(&ts, &sig, BODY);
+        assert!(parts.is_ok(), "{ts:?} {sig:?}: {parts:?}");
+        // Header values cannot hold line ends; where they can be built, the result is the same.
+        if let (Ok(ts_value), Ok(sig_value)) = (
+            http::HeaderValue::from_str(&ts),
+            http::HeaderValue::from_str(&sig),
+        ) {
+            let mut headers = HeaderMap::new();
+            headers.insert(TIMESTAMP_HEADER, ts_value);
+            headers.insert(SIGNATURE_HEADER, sig_value);
+            assert_eq!(verifier.verify(&headers, BODY), parts, "{ts:?} {sig:?}");
+        }
+    }
+    // The trimmed timestamp is what was signed: signing the padded text does not verify.
+    let padded = format!(" {timestamp} ");
+    assert_eq!(
+        verifier
+            .verify_parts(&padded, &sign(&padded, BODY), BODY)
+            .unwrap_err(),
+        VerifyError::BadSignature
+    );
+}
+
+#[test]
+fn weak_keys_are_refused_by_every_constructor() {
+    let zeros = [0u8; 32];
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    for bytes in [zeros, identity] {
+        let key = VerifyingKey::from_bytes(&bytes).unwrap();
+        assert!(key.is_weak());
+        let base64 = STANDARD.encode(bytes);
+        let pem = key.to_public_key_pem(LineEnding::LF).unwrap();
+        let der = key.to_public_key_der().unwrap();
+        let refused = [
+            WebhookVerifier::new(&base64),
+            WebhookVerifier::from_base64(&base64),
+            WebhookVerifier::new(&pem),
+            WebhookVerifier::from_pem(&pem),
+            WebhookVerifier::from_der(der.as_bytes()),
+            WebhookVerifier::from_verifying_key(key),
+            base64.parse(),
+        ];
+        for result in refused {
+            assert_eq!(result.unwrap_err(), KeyError::Weak, "{bytes:?}");
+        }
+    }
+    let message = KeyError::Weak.to_string();
+    assert!(
+        message.contains("weak")
+            && message.contains("not a valid Telnyx public key")
+            && message.contains("Mission Control"),
+        "{message}"
+    );
+    // A real key still goes through `from_verifying_key`.
+    assert!(WebhookVerifier::from_verifying_key(signing_key().verifying_key()).is_ok());
 }
 
 #[test]

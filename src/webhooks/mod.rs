@@ -36,8 +36,8 @@ mod signature;
 
 pub use event::{DecodeError, Event, UnknownEvent};
 pub use signature::{
-    DEFAULT_TOLERANCE, KeyError, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verified, VerifyError,
-    WebhookVerifier,
+    DEFAULT_TOLERANCE, KeyError, MAX_SIGNATURE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+    Verified, VerifyError, WebhookVerifier,
 };
 
 /// Why [`WebhookVerifier::verify_and_decode`] refused a request.

@@ -6,6 +6,11 @@
 //! timestamp is signed too, a verifier also refuses a request whose timestamp is further from
 //! its clock than a tolerance ([`DEFAULT_TOLERANCE`], in both directions), so that a recorded
 //! request cannot be replayed later.
+//!
+//! Both header values are read the same way whether they come from an [`http::HeaderMap`]
+//! ([`WebhookVerifier::verify`]) or as text ([`WebhookVerifier::verify_parts`]): surrounding
+//! ASCII whitespace is dropped, the timestamp must then be ASCII digits only, and the signature
+//! standard base64 of at most [`MAX_SIGNATURE_HEADER`] characters.
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,8 +28,10 @@ pub const TIMESTAMP_HEADER: &str = "telnyx-timestamp";
 /// How far a webhook's timestamp may be from the verifier's clock, either way: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
-/// Longest signature header read (64 bytes are 88 in base64).
-const MAX_SIGNATURE_HEADER: usize = 128;
+/// The longest signature header value read, in characters after trimming; a longer one is
+/// refused with [`VerifyError::SignatureTooLong`] before any decoding (a 64-byte signature is
+/// 88 characters of base64).
+pub const MAX_SIGNATURE_HEADER: usize = 128;
 /// Longest timestamp header read.
 const MAX_TIMESTAMP_HEADER: usize = 20;
 /// Longest public key text read (a PEM SubjectPublicKeyInfo is about 113 bytes).
@@ -120,7 +127,7 @@ impl WebhookVerifier {
             .try_into()
             .map_err(|_| KeyError::WrongLength { len: bytes.len() })?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::NotAPoint)?;
-        Ok(Self::from_verifying_key(key))
+        Self::from_verifying_key(key)
     }
 
     /// A verifier for a PEM `PUBLIC KEY` (an Ed25519 SubjectPublicKeyInfo).
@@ -128,9 +135,9 @@ impl WebhookVerifier {
         if pem.len() > MAX_KEY_TEXT {
             return Err(KeyError::TooLong { len: pem.len() });
         }
-        VerifyingKey::from_public_key_pem(pem.trim())
-            .map(Self::from_verifying_key)
-            .map_err(|_| KeyError::NotEd25519Spki)
+        let key =
+            VerifyingKey::from_public_key_pem(pem.trim()).map_err(|_| KeyError::NotEd25519Spki)?;
+        Self::from_verifying_key(key)
     }
 
     /// A verifier for a DER-encoded Ed25519 SubjectPublicKeyInfo.
@@ -138,22 +145,33 @@ impl WebhookVerifier {
         if der.len() > MAX_KEY_TEXT {
             return Err(KeyError::TooLong { len: der.len() });
         }
-        VerifyingKey::from_public_key_der(der)
-            .map(Self::from_verifying_key)
-            .map_err(|_| KeyError::NotEd25519Spki)
+        let key = VerifyingKey::from_public_key_der(der).map_err(|_| KeyError::NotEd25519Spki)?;
+        Self::from_verifying_key(key)
     }
 
     /// A verifier for an `ed25519-dalek` key.
-    pub fn from_verifying_key(key: VerifyingKey) -> Self {
-        Self {
+    ///
+    /// Every other constructor ends here, so all of them refuse the same keys: a weak key (one
+    /// of small order, see [`VerifyingKey::is_weak`]) is refused with [`KeyError::Weak`]; it
+    /// cannot be the key of a Telnyx account, and no signature would ever verify with it.
+    pub fn from_verifying_key(key: VerifyingKey) -> Result<Self, KeyError> {
+        if key.is_weak() {
+            return Err(KeyError::Weak);
+        }
+        Ok(Self {
             key,
             tolerance: DEFAULT_TOLERANCE,
             clock: Arc::new(SystemTime::now),
-        }
+        })
     }
 
     /// How far a timestamp may be from the clock, either way (default
     /// [`DEFAULT_TOLERANCE`]).
+    ///
+    /// The check is made in whole seconds: the distance between the timestamp and the clock is
+    /// rounded down to whole seconds and refused only when it is greater than the tolerance's
+    /// whole seconds (a fraction of a second in `tolerance` is ignored). With the default, a
+    /// request 300.9 s old passes and one 301 s old does not.
     pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
@@ -170,12 +188,14 @@ impl WebhookVerifier {
         &self.key
     }
 
-    /// The tolerance.
+    /// The tolerance, as set (the check uses its whole seconds).
     pub fn tolerance(&self) -> Duration {
         self.tolerance
     }
 
     /// Verifies a request from its headers (names in any case) and its raw body.
+    ///
+    /// The values are then read as by [`verify_parts`](Self::verify_parts).
     pub fn verify<'b>(
         &self,
         headers: &http::HeaderMap,
@@ -188,38 +208,23 @@ impl WebhookVerifier {
 
     /// Verifies a request from the values of its two headers and its raw body, for frameworks
     /// without [`http::HeaderMap`].
+    ///
+    /// Surrounding ASCII whitespace (spaces, tabs, line ends) is dropped from both values, as
+    /// [`verify`](Self::verify) does; the signed message uses the trimmed timestamp.
     pub fn verify_parts<'b>(
         &self,
         timestamp: &str,
         signature: &str,
         body: &'b [u8],
     ) -> Result<Verified<'b>, VerifyError> {
-        if timestamp.len() > MAX_TIMESTAMP_HEADER {
-            return Err(VerifyError::TimestampNotInteger);
-        }
-        let seconds: u64 = timestamp
-            .parse()
-            .map_err(|_| VerifyError::TimestampNotInteger)?;
+        let timestamp = trim_value(timestamp);
+        let signature = trim_value(signature);
+        let seconds = parse_timestamp(timestamp)?;
         let signature = decode_signature(signature)?;
         let signed_at = UNIX_EPOCH
             .checked_add(Duration::from_secs(seconds))
             .ok_or(VerifyError::TimestampNotInteger)?;
-        let now = (self.clock)();
-        match now.duration_since(signed_at) {
-            Ok(age) if age > self.tolerance => {
-                return Err(VerifyError::TooOld {
-                    age_secs: age.as_secs(),
-                    tolerance_secs: self.tolerance.as_secs(),
-                });
-            }
-            Err(ahead) if ahead.duration() > self.tolerance => {
-                return Err(VerifyError::InTheFuture {
-                    ahead_secs: ahead.duration().as_secs(),
-                    tolerance_secs: self.tolerance.as_secs(),
-                });
-            }
-            _ => {}
-        }
+        self.check_age(signed_at)?;
         let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
         message.extend_from_slice(timestamp.as_bytes());
         message.push(b'|');
@@ -234,21 +239,59 @@ impl WebhookVerifier {
     }
 }
 
-/// The value of header `name` as text.
+impl WebhookVerifier {
+    /// Refuses `signed_at` when it is more than the tolerance from the clock, comparing whole
+    /// seconds so that the error reports exactly the numbers compared.
+    fn check_age(&self, signed_at: SystemTime) -> Result<(), VerifyError> {
+        let tolerance_secs = self.tolerance.as_secs();
+        match (self.clock)().duration_since(signed_at) {
+            Ok(age) if age.as_secs() > tolerance_secs => Err(VerifyError::TooOld {
+                age_secs: age.as_secs(),
+                tolerance_secs,
+            }),
+            Err(ahead) if ahead.duration().as_secs() > tolerance_secs => {
+                Err(VerifyError::InTheFuture {
+                    ahead_secs: ahead.duration().as_secs(),
+                    tolerance_secs,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The value of header `name` as text, untrimmed ([`WebhookVerifier::verify_parts`] trims).
 fn header<'h>(headers: &'h http::HeaderMap, name: &'static str) -> Result<&'h str, VerifyError> {
     let value = headers
         .get(name)
         .ok_or(VerifyError::MissingHeader { name })?;
     value
         .to_str()
-        .map(str::trim)
         .map_err(|_| VerifyError::HeaderNotText { name })
 }
 
+/// A header value without surrounding ASCII whitespace: the one place both paths trim.
+fn trim_value(value: &str) -> &str {
+    value.trim_ascii()
+}
+
+/// The (trimmed) timestamp as Unix seconds: ASCII digits only, so no sign, point or spaces.
+fn parse_timestamp(text: &str) -> Result<u64, VerifyError> {
+    if text.is_empty()
+        || text.len() > MAX_TIMESTAMP_HEADER
+        || !text.bytes().all(|byte| byte.is_ascii_digit())
+    {
+        return Err(VerifyError::TimestampNotInteger);
+    }
+    text.parse().map_err(|_| VerifyError::TimestampNotInteger)
+}
+
+/// The (trimmed) signature header decoded, its length checked before decoding.
 fn decode_signature(text: &str) -> Result<Signature, VerifyError> {
     if text.len() > MAX_SIGNATURE_HEADER {
-        return Err(VerifyError::SignatureWrongLength {
-            len: text.len() * 3 / 4,
+        return Err(VerifyError::SignatureTooLong {
+            len: text.len(),
+            max: MAX_SIGNATURE_HEADER,
         });
     }
     let bytes = STANDARD
@@ -299,18 +342,36 @@ pub enum VerifyError {
         name: &'static str,
     },
     /// The signature header is not base64.
-    #[error("the `{SIGNATURE_HEADER}` header is not base64")]
+    #[error(
+        "the `{SIGNATURE_HEADER}` header is not standard base64; pass the header's value as \
+         received"
+    )]
     SignatureNotBase64,
+    /// The signature header is longer than any signature, so it was not decoded.
+    #[error(
+        "the `{SIGNATURE_HEADER}` header is {len} characters long, over the limit of {max}; an \
+         Ed25519 signature is 88 characters of base64: pass the header's value as received"
+    )]
+    SignatureTooLong {
+        /// Its length in characters, after trimming.
+        len: usize,
+        /// The most read ([`MAX_SIGNATURE_HEADER`]).
+        max: usize,
+    },
     /// The signature does not have 64 bytes.
     #[error("the `{SIGNATURE_HEADER}` header holds {len} bytes; an Ed25519 signature has 64")]
     SignatureWrongLength {
-        /// The decoded length (about, for a header too long to decode).
+        /// The decoded length.
         len: usize,
     },
-    /// The timestamp header is not a whole number of seconds.
-    #[error("the `{TIMESTAMP_HEADER}` header is not a Unix time in whole seconds")]
+    /// The timestamp header is not a whole number of seconds: after trimming, it must be ASCII
+    /// digits only (no sign, fraction or exponent) and at most 20 of them.
+    #[error(
+        "the `{TIMESTAMP_HEADER}` header is not a Unix time in whole seconds (ASCII digits \
+         only); pass the header's value as received"
+    )]
     TimestampNotInteger,
-    /// The timestamp is older than the tolerance.
+    /// The timestamp is older than the tolerance (both in whole seconds).
     #[error(
         "the webhook was signed {age_secs} s ago, more than the {tolerance_secs} s allowed: \
          a replayed request, or a clock that is wrong here"
@@ -321,7 +382,7 @@ pub enum VerifyError {
         /// The tolerance.
         tolerance_secs: u64,
     },
-    /// The timestamp is further ahead than the tolerance.
+    /// The timestamp is further ahead than the tolerance (both in whole seconds).
     #[error(
         "the webhook's timestamp is {ahead_secs} s in the future, more than the \
          {tolerance_secs} s allowed: check this machine's clock"
@@ -363,6 +424,13 @@ pub enum KeyError {
     /// 32 bytes that are not an Ed25519 public key.
     #[error("the 32 bytes are not an Ed25519 public key; {KEY_HINT}")]
     NotAPoint,
+    /// A weak Ed25519 key (a point of small order, such as all zeros or the identity): never
+    /// an account's key, and one no signature could be trusted with.
+    #[error(
+        "the key is a weak Ed25519 point (small order, e.g. all zeros), not a valid Telnyx \
+         public key; {KEY_HINT}"
+    )]
+    Weak,
     /// PEM or DER that is not an Ed25519 SubjectPublicKeyInfo.
     #[error("the PEM or DER key is not an Ed25519 public key (SubjectPublicKeyInfo); {KEY_HINT}")]
     NotEd25519Spki,
