@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::spec::fixups::{collect_leaves, resolve};
+use crate::spec::schema::{collect_leaves, resolve};
 use crate::walk::METHODS;
 
 /// The type, requiredness and enum values of a parameter or property.

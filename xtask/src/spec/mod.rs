@@ -19,6 +19,7 @@ pub mod names;
 pub mod overlay;
 pub mod prose;
 pub mod prune;
+pub mod schema;
 pub mod shape;
 pub mod webhooks;
 

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::names::{Case, enum_variant_names, progenitor_ident};
-use crate::pointer;
 
 /// An operation removed because progenitor cannot generate it, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,35 +36,23 @@ pub struct Work {
     pub moved: Vec<(String, String)>,
 }
 
-/// Follows `$ref`s (at most 32 hops) from `value` within `doc`.
-pub(crate) fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match pointer::resolve(doc, reference) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
-}
-
 mod media_types;
-mod names;
+mod operation_names;
 mod parameters;
 mod removals;
 mod responses;
 mod schemas;
 mod shared;
+mod type_names;
 
 pub use self::media_types::*;
-pub use self::names::*;
+pub use self::operation_names::*;
 pub use self::parameters::*;
 pub use self::removals::*;
 pub use self::responses::*;
 pub use self::schemas::*;
 pub use self::shared::*;
+pub use self::type_names::*;
 
 #[cfg(test)]
 mod tests {

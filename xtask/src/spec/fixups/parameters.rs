@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::*;
+use crate::spec::schema::{collect_leaves, resolve};
 use crate::walk::METHODS;
 
 /// Paths that start with `/v2/` while the server URL already ends in `/v2` → the `/v2`

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::*;
+use crate::spec::schema::resolve;
 use crate::walk::{self, METHODS};
 
 /// Decides whether an operation is removed: `(document, path, path item, operation)` → the

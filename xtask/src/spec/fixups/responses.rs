@@ -1,9 +1,10 @@
 //! Fixups of responses: default responses, error and success schemas.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::*;
 use crate::pointer;
+use crate::spec::schema::{resolve, stripped};
 use crate::walk;
 
 /// Whether a response status key is an error (4xx, 5xx, `4XX`, `5XX`).
@@ -149,27 +150,6 @@ pub fn error_schemas(work: &mut Work) -> usize {
 /// `schema` with prose and examples removed, for comparing structure.
 pub(super) fn structure(doc: &Value, schema: &Value) -> Value {
     stripped(resolve(doc, schema))
-}
-
-/// `value` without `description`, `title`, `example` and `examples` keys (recursively).
-pub(super) fn stripped(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => stripped_map(map),
-        Value::Array(items) => Value::Array(items.iter().map(stripped).collect()),
-        other => other.clone(),
-    }
-}
-
-/// [`stripped`] for an object.
-pub(super) fn stripped_map(map: &Map<String, Value>) -> Value {
-    Value::Object(
-        map.iter()
-            .filter(|(k, _)| {
-                !matches!(k.as_str(), "description" | "title" | "example" | "examples")
-            })
-            .map(|(k, v)| (k.clone(), stripped(v)))
-            .collect(),
-    )
 }
 
 /// Operations with several 2xx responses of different shapes → one success shape.
