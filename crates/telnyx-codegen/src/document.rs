@@ -5,6 +5,7 @@ use openapiv3::{Components, OpenAPI, Operation, Parameter, ReferenceOr, Response
 use crate::error::{CodegenError, OperationRef};
 pub use crate::idents::{Case, progenitor_ident};
 use crate::refs::component_name;
+use crate::select::METHODS;
 
 /// Parses `json` into an [`OpenAPI`] document, reporting syntax errors by line and column and
 /// shape errors by JSON path. With `families`, only those families' operations (and the
@@ -49,9 +50,7 @@ pub fn from_value(value: &serde_json::Value, source_name: &str) -> Result<OpenAP
 /// and returns its path (as deep as serde can tell) and the message.
 fn refine(document: &serde_json::Value) -> Option<(String, String)> {
     for (path, item) in entries(document, "paths") {
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
+        for method in METHODS {
             if let Some(operation) = item.get(method) {
                 let found = refine_operation(operation, format!("paths.{path}.{method}"));
                 if found.is_some() {
