@@ -138,3 +138,72 @@ pub fn json_media_shape(work: &mut Work) -> usize {
     });
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn json_is_kept_over_multipart_and_form_over_multipart() {
+        let mut w = work(json!({
+            "paths": {"/documents": {"post": {"operationId": "UploadDocument",
+                "requestBody": {"content": {
+                    "multipart/form-data": {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}}}},
+                "responses": {}}}},
+            "components": {"requestBodies": {"Token": {"content": {
+                "multipart/form-data": {"schema": {"type": "object"}},
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}}}}}}
+        }));
+        assert_eq!(prefer_json_bodies(&mut w), 2);
+        let inline = w.doc["paths"]["/documents"]["post"]["requestBody"]["content"]
+            .as_object()
+            .unwrap();
+        assert_eq!(inline.keys().collect::<Vec<_>>(), ["application/json"]);
+        let component = w.doc["components"]["requestBodies"]["Token"]["content"]
+            .as_object()
+            .unwrap();
+        assert_eq!(
+            component.keys().collect::<Vec<_>>(),
+            ["application/x-www-form-urlencoded"]
+        );
+        assert_eq!(prefer_json_bodies(&mut w), 0);
+    }
+
+    #[test]
+    fn wildcard_request_body_becomes_json() {
+        let schema = json!({"type": "object", "properties": {"start_date": {"type": "string"}}});
+        let mut w = work(json!({"paths": {"/reports/cdrs": {"post": {
+            "operationId": "CreateCdrReport",
+            "requestBody": {"content": {"*/*": {"schema": schema}}}, "responses": {}}}}}));
+        assert_eq!(wildcard_media_types(&mut w), 1);
+        assert_eq!(
+            w.doc["paths"]["/reports/cdrs"]["post"]["requestBody"]["content"],
+            json!({"application/json": {"schema": schema}})
+        );
+        assert_eq!(wildcard_media_types(&mut w), 0);
+    }
+
+    #[test]
+    fn json_media_gets_an_empty_schema_and_loses_encoding() {
+        let mut w = work(json!({"paths": {"/messages": {"post": {
+            "operationId": "SendMessage",
+            "requestBody": {"content": {"application/json": {
+                "schema": {"type": "object"}, "encoding": {"to": {"contentType": "text/plain"}}}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {}}}}}}}}));
+        assert_eq!(json_media_shape(&mut w), 2);
+        let op = &w.doc["paths"]["/messages"]["post"];
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"],
+            json!({"schema": {"type": "object"}})
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"],
+            json!({"schema": {}})
+        );
+        assert_eq!(json_media_shape(&mut w), 0);
+    }
+}

@@ -54,99 +54,19 @@ pub use self::schemas::*;
 pub use self::shared::*;
 pub use self::type_names::*;
 
+/// What the fixups' tests share.
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
+pub(crate) mod test_support {
+    use serde_json::Value;
 
-    use super::*;
+    use super::Work;
 
-    fn work(doc: Value) -> Work {
+    /// `doc` as a [`Work`] with nothing removed or moved yet.
+    pub(crate) fn work(doc: Value) -> Work {
         Work {
             doc,
             removed: Vec::new(),
             moved: Vec::new(),
         }
-    }
-
-    #[test]
-    fn deep_object_expands_to_bracketed_leaves() {
-        let mut w = work(
-            json!({"paths": {"/rooms": {"get": {"operationId": "ListRooms", "parameters": [
-            {"name": "filter", "in": "query", "style": "deepObject", "explode": true, "schema": {
-                "type": "object", "properties": {
-                    "date_created_at": {"type": "object", "properties": {"gte": {"type": "string", "format": "date"}}},
-                    "unique_name": {"type": "string"}}}}
-        ], "responses": {}}}}}),
-        );
-        assert_eq!(deep_object_params(&mut w), 1);
-        let params = w.doc["paths"]["/rooms"]["get"]["parameters"]
-            .as_array()
-            .unwrap();
-        let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(
-            names,
-            ["filter[date_created_at][gte]", "filter[unique_name]"]
-        );
-        assert_eq!(
-            params[0]["schema"],
-            json!({"type": "string", "format": "date"})
-        );
-    }
-
-    #[test]
-    fn duplicate_ids_get_path_segment() {
-        let mut w = work(json!({"paths": {
-            "/phone_numbers": {"get": {"operationId": "ListPhoneNumbers", "responses": {}}},
-            "/whatsapp/phone_numbers": {"get": {"operationId": "ListPhoneNumbers", "responses": {}}}
-        }}));
-        assert_eq!(operation_ids(&mut w), 1);
-        assert_eq!(
-            w.doc["paths"]["/whatsapp/phone_numbers"]["get"]["operationId"],
-            "ListPhoneNumbersWhatsapp"
-        );
-    }
-
-    #[test]
-    fn v2_prefix_is_dropped() {
-        let mut w = work(
-            json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
-            "/v2/whatsapp": {"get": {"operationId": "A", "responses": {}}}}}),
-        );
-        assert_eq!(strip_server_prefix(&mut w), 1);
-        assert!(w.doc["paths"]["/whatsapp"]["get"].is_object());
-    }
-
-    #[test]
-    fn default_beside_success_becomes_ranges() {
-        let mut w = work(
-            json!({"paths": {"/a": {"get": {"operationId": "A", "responses": {
-            "200": {"description": "ok"}, "default": {"description": "err"}}}}}}),
-        );
-        assert_eq!(default_responses(&mut w), 1);
-        let responses = w.doc["paths"]["/a"]["get"]["responses"]
-            .as_object()
-            .unwrap();
-        assert_eq!(responses.keys().collect::<Vec<_>>(), ["200", "4XX", "5XX"]);
-    }
-
-    #[test]
-    fn colliding_enum_becomes_string() {
-        let mut w = work(
-            json!({"paths": {}, "components": {"schemas": {"E": {"type": "string", "enum": ["A", "a"]}}}}),
-        );
-        assert_eq!(enum_variant_collisions(&mut w), 1);
-        assert!(w.doc["components"]["schemas"]["E"].get("enum").is_none());
-    }
-
-    #[test]
-    fn reserved_builder_names_get_the_method_appended() {
-        let mut w = work(json!({"openapi": "3.0.3", "paths": {
-            "/messages": {"post": {"operationId": "send"}, "get": {"operationId": "sendPost"}},
-            "/errors": {"get": {"operationId": "error"}}
-        }}));
-        assert_eq!(reserved_operation_names(&mut w), 2);
-        assert_eq!(w.doc["paths"]["/messages"]["post"]["operationId"], "send2");
-        assert_eq!(w.doc["paths"]["/errors"]["get"]["operationId"], "errorGet");
-        assert_eq!(reserved_operation_names(&mut w), 0);
     }
 }

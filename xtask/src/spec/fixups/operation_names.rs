@@ -145,3 +145,51 @@ pub(super) fn unmentioned_segments(path: &str, id: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn duplicate_ids_get_path_segment() {
+        let mut w = work(json!({"paths": {
+            "/phone_numbers": {"get": {"operationId": "ListPhoneNumbers", "responses": {}}},
+            "/whatsapp/phone_numbers": {"get": {"operationId": "ListPhoneNumbers", "responses": {}}}
+        }}));
+        assert_eq!(operation_ids(&mut w), 1);
+        assert_eq!(
+            w.doc["paths"]["/whatsapp/phone_numbers"]["get"]["operationId"],
+            "ListPhoneNumbersWhatsapp"
+        );
+    }
+
+    #[test]
+    fn missing_ids_are_generated_and_ids_equal_up_to_case_made_unique() {
+        let mut w = work(json!({"paths": {
+            "/messages": {"get": {"responses": {}}},
+            "/reports/mdr_usage": {"get": {"operationId": "getMdrUsageReports", "responses": {}}},
+            "/legacy/reports/mdr_usage": {"get": {"operationId": "GetMdrUsageReports", "responses": {}}}
+        }}));
+        assert_eq!(operation_ids(&mut w), 2);
+        let id = |path: &str| w.doc["paths"][path]["get"]["operationId"].clone();
+        assert_eq!(id("/messages"), "get_messages");
+        assert_eq!(id("/reports/mdr_usage"), "getMdrUsageReports");
+        assert_eq!(id("/legacy/reports/mdr_usage"), "GetMdrUsageReportsLegacy");
+        assert_eq!(operation_ids(&mut w), 0);
+    }
+
+    #[test]
+    fn reserved_builder_names_get_the_method_appended() {
+        let mut w = work(json!({"openapi": "3.0.3", "paths": {
+            "/messages": {"post": {"operationId": "send"}, "get": {"operationId": "sendPost"}},
+            "/errors": {"get": {"operationId": "error"}}
+        }}));
+        assert_eq!(reserved_operation_names(&mut w), 2);
+        assert_eq!(w.doc["paths"]["/messages"]["post"]["operationId"], "send2");
+        assert_eq!(w.doc["paths"]["/errors"]["get"]["operationId"], "errorGet");
+        assert_eq!(reserved_operation_names(&mut w), 0);
+    }
+}

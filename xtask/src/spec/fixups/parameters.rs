@@ -238,3 +238,125 @@ fn for_each_parameter_list(doc: &mut Value, f: &mut dyn FnMut(&mut Vec<Value>)) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn v2_prefix_is_dropped() {
+        let mut w = work(
+            json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+            "/v2/whatsapp": {"get": {"operationId": "A", "responses": {}}}}}),
+        );
+        assert_eq!(strip_server_prefix(&mut w), 1);
+        assert!(w.doc["paths"]["/whatsapp"]["get"].is_object());
+    }
+
+    #[test]
+    fn prefixed_duplicate_of_an_existing_operation_is_removed_with_a_reason() {
+        let mut w = work(json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+            "/v2/whatsapp/templates": {
+                "get": {"operationId": "ListTemplatesPrefixed", "responses": {}},
+                "post": {"operationId": "CreateTemplate", "responses": {}}},
+            "/whatsapp/templates": {"get": {"operationId": "ListTemplates", "responses": {}}}
+        }}));
+        assert_eq!(strip_server_prefix(&mut w), 1);
+        let paths: Vec<&String> = w.doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(paths, ["/whatsapp/templates"]);
+        let item = &w.doc["paths"]["/whatsapp/templates"];
+        assert_eq!(item["get"]["operationId"], "ListTemplates");
+        assert_eq!(item["post"]["operationId"], "CreateTemplate");
+        assert_eq!(w.removed.len(), 1);
+        let r = &w.removed[0];
+        assert_eq!(
+            (r.method.as_str(), r.path.as_str(), r.operation_id.as_str()),
+            ("GET", "/v2/whatsapp/templates", "ListTemplatesPrefixed")
+        );
+        assert!(r.reason.contains("duplicate of GET /whatsapp/templates"));
+        assert_eq!(
+            w.moved,
+            [(
+                "/paths/~1whatsapp~1templates/post".to_owned(),
+                "/paths/~1v2~1whatsapp~1templates/post".to_owned()
+            )]
+        );
+        assert_eq!(strip_server_prefix(&mut w), 0);
+    }
+
+    #[test]
+    fn deep_object_expands_to_bracketed_leaves() {
+        let mut w = work(
+            json!({"paths": {"/rooms": {"get": {"operationId": "ListRooms", "parameters": [
+            {"name": "filter", "in": "query", "style": "deepObject", "explode": true, "schema": {
+                "type": "object", "properties": {
+                    "date_created_at": {"type": "object", "properties": {"gte": {"type": "string", "format": "date"}}},
+                    "unique_name": {"type": "string"}}}}
+        ], "responses": {}}}}}),
+        );
+        assert_eq!(deep_object_params(&mut w), 1);
+        let params = w.doc["paths"]["/rooms"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            ["filter[date_created_at][gte]", "filter[unique_name]"]
+        );
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "string", "format": "date"})
+        );
+    }
+
+    #[test]
+    fn object_form_query_parameter_becomes_bracketed_leaves() {
+        let mut w = work(json!({
+            "paths": {"/messaging_profiles": {"get": {"operationId": "ListMessagingProfiles",
+                "parameters": [
+                    {"$ref": "#/components/parameters/Page"},
+                    {"name": "name", "in": "query", "schema": {"type": "string"}}],
+                "responses": {}}}},
+            "components": {"parameters": {"Page": {"name": "page", "in": "query",
+                "style": "form", "explode": true, "schema": {"type": "object", "properties": {
+                    "number": {"type": "integer", "minimum": 1},
+                    "size": {"type": "integer", "maximum": 250}}}}}}
+        }));
+        assert_eq!(form_object_params(&mut w), 1);
+        assert_eq!(
+            w.doc["paths"]["/messaging_profiles"]["get"]["parameters"],
+            json!([
+                {"name": "page[number]", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page[size]", "in": "query", "schema": {"type": "integer", "maximum": 250}},
+                {"name": "name", "in": "query", "schema": {"type": "string"}}
+            ])
+        );
+        assert_eq!(form_object_params(&mut w), 0);
+    }
+
+    #[test]
+    fn path_parameters_become_required_content_becomes_schema_and_cookies_go() {
+        let mut w = work(json!({"paths": {"/calls/{call_control_id}/actions/answer": {
+            "parameters": [{"name": "call_control_id", "in": "path", "schema": {"type": "string"}}],
+            "post": {"operationId": "AnswerCall", "parameters": [
+                {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                {"name": "client_state", "in": "query",
+                    "content": {"application/json": {"schema": {"type": "string"}}}}
+            ], "responses": {}}}}}));
+        assert_eq!(parameter_shapes(&mut w), 3);
+        let item = &w.doc["paths"]["/calls/{call_control_id}/actions/answer"];
+        assert_eq!(
+            item["parameters"],
+            json!([{"name": "call_control_id", "in": "path", "required": true,
+                "schema": {"type": "string"}}])
+        );
+        assert_eq!(
+            item["post"]["parameters"],
+            json!([{"name": "client_state", "in": "query", "schema": {"type": "string"}}])
+        );
+        assert_eq!(parameter_shapes(&mut w), 0);
+    }
+}

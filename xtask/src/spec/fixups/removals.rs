@@ -173,3 +173,91 @@ pub fn remove_multipart_only(work: &mut Work) -> usize {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn websocket_operations_are_removed_with_a_reason() {
+        let mut w = work(json!({"paths": {
+            "/speech-to-text/transcription": {"get": {"operationId": "StreamTranscription",
+                "responses": {"101": {"description": "switching protocols"}}}},
+            "/text-to-speech/speech": {
+                "servers": [{"url": "wss://api.telnyx.com/v2"}],
+                "get": {"operationId": "StreamSpeech", "responses": {"200": {"description": "ok"}}}},
+            "/messages": {"get": {"operationId": "ListMessages",
+                "responses": {"200": {"description": "ok"}}}}
+        }}));
+        assert_eq!(remove_websockets(&mut w), 2);
+        let paths: Vec<&String> = w.doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(paths, ["/messages"]);
+        let removed: Vec<(&str, &str, &str)> = w
+            .removed
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str(), r.operation_id.as_str()))
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                ("GET", "/speech-to-text/transcription", "StreamTranscription"),
+                ("GET", "/text-to-speech/speech", "StreamSpeech"),
+            ]
+        );
+        assert!(w.removed.iter().all(|r| r.reason.contains("WebSocket")));
+        assert_eq!(remove_websockets(&mut w), 0);
+    }
+
+    #[test]
+    fn operations_on_another_server_are_removed_with_a_reason() {
+        let mut w = work(json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+            "/.well-known/oauth-authorization-server": {
+                "servers": [{"url": "https://api.telnyx.com"}],
+                "get": {"operationId": "GetOauthMetadata", "responses": {}}},
+            "/messages": {"post": {"operationId": "SendMessage",
+                "servers": [{"url": "https://api.telnyx.com/v2/"}], "responses": {}}},
+            "/calls": {"post": {"operationId": "DialCall", "responses": {}}}
+        }}));
+        assert_eq!(remove_foreign_servers(&mut w), 1);
+        assert!(
+            w.doc["paths"]
+                .get("/.well-known/oauth-authorization-server")
+                .is_none()
+        );
+        assert!(w.doc["paths"]["/messages"]["post"].is_object());
+        assert!(w.doc["paths"]["/calls"]["post"].is_object());
+        assert_eq!(w.removed.len(), 1);
+        let r = &w.removed[0];
+        assert_eq!(
+            (r.method.as_str(), r.operation_id.as_str()),
+            ("GET", "GetOauthMetadata")
+        );
+        assert!(r.reason.contains("served from https://api.telnyx.com "));
+        assert_eq!(remove_foreign_servers(&mut w), 0);
+    }
+
+    #[test]
+    fn multipart_only_uploads_are_removed_but_json_alternatives_kept() {
+        let mut w = work(json!({
+            "paths": {
+                "/media": {"post": {"operationId": "UploadMedia",
+                    "requestBody": {"$ref": "#/components/requestBodies/Upload"}, "responses": {}}},
+                "/documents": {"post": {"operationId": "UploadDocument", "requestBody": {"content": {
+                    "multipart/form-data": {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}}}}, "responses": {}}}
+            },
+            "components": {"requestBodies": {"Upload": {"content": {
+                "multipart/form-data": {"schema": {"type": "object"}}}}}}
+        }));
+        assert_eq!(remove_multipart_only(&mut w), 1);
+        assert!(w.doc["paths"].get("/media").is_none());
+        assert!(w.doc["paths"]["/documents"]["post"].is_object());
+        assert_eq!(w.removed.len(), 1);
+        assert_eq!(w.removed[0].operation_id, "UploadMedia");
+        assert!(w.removed[0].reason.contains("multipart/form-data only"));
+        assert_eq!(remove_multipart_only(&mut w), 0);
+    }
+}
