@@ -2,7 +2,7 @@
 //! [`ApiError`].
 //!
 //! Every generated request builder's `send()` returns `progenitor_client::Error<E>`; `?`
-//! converts it into [`Error`] for any error body type `E`.
+//! converts it into [`Error`] for any error body type `E` (see `progenitor_bridge`).
 
 use std::fmt;
 
@@ -11,12 +11,10 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use crate::progenitor_bridge::RAW_BODY_MARKER;
+
 /// Response header that carries Telnyx's id for a request; quote it to Telnyx support.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
-
-/// Marker header the client adds to an error response whose body was neither of Telnyx's error
-/// shapes; the body text is then carried in `message`. See [`ApiError::raw_body`].
-pub(crate) const RAW_BODY_MARKER: &str = "x-telnyx-client-raw-body";
 
 /// Longest body excerpt an error message shows.
 const EXCERPT_CHARS: usize = 300;
@@ -332,46 +330,6 @@ impl From<reqwest::Error> for Error {
     }
 }
 
-impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(message) => Error::InvalidRequest { message },
-            P::CommunicationError(source)
-            | P::InvalidUpgrade(source)
-            | P::ResponseBodyError(source) => source.into(),
-            P::ErrorResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
-                ApiError::from_parts(status, &headers, &body).into()
-            }
-            P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
-            P::UnexpectedResponse(response) => {
-                let status = response.status();
-                // An error status the document does not list for the operation: its body was
-                // captured on the way in.
-                match response.extensions().get::<CapturedErrorBody>() {
-                    Some(CapturedErrorBody(body))
-                        if status.is_client_error() || status.is_server_error() =>
-                    {
-                        let body = serde_json::from_slice(body).unwrap_or(Value::Null);
-                        ApiError::from_parts(status, response.headers(), &body).into()
-                    }
-                    _ => Error::UnexpectedResponse {
-                        status,
-                        request_id: header_text(response.headers(), REQUEST_ID_HEADER),
-                    },
-                }
-            }
-            P::Custom(message) => match parse_missing_api_key(&message) {
-                Some(operation) => Error::MissingApiKey { operation },
-                None => Error::Hook { message },
-            },
-        }
-    }
-}
-
 /// The body of an error answer as the generated request builders decode it: any JSON value.
 ///
 /// Every operation's error body decodes into this one type, whatever the OpenAPI document
@@ -382,28 +340,7 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
 #[serde(transparent)]
 pub struct ErrorBody(pub Value);
 
-/// The (already made decodable) body of a 4xx/5xx response, kept in the response's extensions
-/// for the conversion of an error status the operation does not document.
-#[derive(Debug, Clone)]
-pub(crate) struct CapturedErrorBody(pub(crate) Bytes);
-
-/// Text of the hook error for a missing API key. progenitor's hooks can only fail with
-/// `Error::Custom(String)`; [`parse_missing_api_key`] turns this text back into
-/// [`Error::MissingApiKey`] on conversion. The text also reads well unconverted.
-pub(crate) fn missing_api_key_message(operation: &str) -> String {
-    Error::MissingApiKey {
-        operation: operation.to_owned(),
-    }
-    .to_string()
-}
-
-fn parse_missing_api_key(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("TELNYX_API_KEY is not set; operation ")?;
-    let (operation, _) = rest.split_once(" needs an API key")?;
-    (missing_api_key_message(operation) == message).then(|| operation.to_owned())
-}
-
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -561,21 +498,6 @@ mod tests {
     fn unauthorized_says_what_to_check() {
         let error = ApiError::from_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), &json!({}));
         assert!(error.to_string().contains("TELNYX_API_KEY"));
-    }
-
-    #[test]
-    fn missing_key_message_round_trips() {
-        let message = missing_api_key_message("CreateRoom");
-        assert!(message.starts_with("TELNYX_API_KEY is not set; operation CreateRoom needs"));
-        assert_eq!(
-            parse_missing_api_key(&message).as_deref(),
-            Some("CreateRoom")
-        );
-        assert_eq!(parse_missing_api_key("something else"), None);
-        let converted: Error = progenitor_client::Error::<()>::Custom(message).into();
-        assert!(
-            matches!(converted, Error::MissingApiKey { ref operation } if operation == "CreateRoom")
-        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, USER_AGENT};
 
-use crate::error::missing_api_key_message;
 use crate::operations::{self, Auth};
+use crate::progenitor_bridge::missing_api_key;
 use crate::{Client, ClientState};
 
 /// The document's `operationId` for progenitor's method name (`create_room` → `CreateRoom`).
@@ -37,9 +37,7 @@ impl ClientHooks<ClientState> for Client {
             }
             (Auth::Optional, None) => {}
             (Auth::Required, None) => {
-                return Err(progenitor_client::Error::Custom(missing_api_key_message(
-                    operation_id(info.operation_id),
-                )));
+                return Err(missing_api_key(operation_id(info.operation_id)));
             }
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());

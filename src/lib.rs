@@ -12,6 +12,7 @@ mod hooks;
 mod idempotency;
 pub mod operation;
 pub mod pagination;
+mod progenitor_bridge;
 pub mod retry;
 mod transport;
 #[cfg(feature = "video")]
