@@ -212,7 +212,13 @@ fn package_ships_build_script_and_spec() {
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 file list");
     let files: Vec<&str> = stdout.lines().map(str::trim).collect();
     // README.md too: it is the crate documentation (`include_str!` in lib.rs).
-    for needed in ["build.rs", "spec/telnyx.json", "Cargo.toml", "src/lib.rs", "README.md"] {
+    for needed in [
+        "build.rs",
+        "spec/telnyx.json",
+        "Cargo.toml",
+        "src/lib.rs",
+        "README.md",
+    ] {
         assert!(
             files.contains(&needed),
             "`{needed}` missing from the package: {files:?}"

@@ -135,6 +135,7 @@ fn is_null_schema(schema: &Value) -> bool {
 /// rejects it. The null branch is removed and the parent marked `nullable`. When a single
 /// branch remains it replaces the `anyOf`: an inline schema is merged into the parent, a
 /// `$ref` is wrapped as `allOf: [$ref]` because 3.0 ignores `nullable` next to a `$ref`.
+/// When no branch remains (only `null` is allowed) it becomes `enum: [null]`.
 /// progenitor then generates `Option<X>`, which accepts the same JSON.
 pub fn null_branches(doc: &mut Value) -> usize {
     let mut count = 0;
@@ -153,7 +154,11 @@ pub fn null_branches(doc: &mut Value) -> usize {
                 .cloned()
                 .collect();
             schema.insert("nullable".into(), json!(true));
-            if remaining.len() == 1 {
+            if remaining.is_empty() {
+                // Only `null` is allowed, as in [`type_arrays`]; an empty `anyOf` allows nothing.
+                schema.remove(key);
+                schema.insert("enum".into(), json!([null]));
+            } else if remaining.len() == 1 {
                 schema.remove(key);
                 let single = remaining.into_iter().next().unwrap_or(Value::Null);
                 match single {
@@ -330,6 +335,22 @@ mod tests {
     }
 
     #[test]
+    fn null_branch_with_inline_schema_is_merged_and_null_only_becomes_enum_of_null() {
+        let mut d = doc(json!({"properties": {
+            "text": {"description": "Body.", "oneOf": [{"type": "string"}, {"type": "null"}]},
+            "cost": {"anyOf": [{"type": "null"}]}
+        }}));
+        assert_eq!(null_branches(&mut d), 2);
+        let props = &d["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            props["text"],
+            json!({"description": "Body.", "type": "string", "nullable": true})
+        );
+        assert_eq!(props["cost"], json!({"enum": [null], "nullable": true}));
+        assert_eq!(null_branches(&mut d), 0);
+    }
+
+    #[test]
     fn exclusive_minimum_becomes_boolean() {
         let mut d = doc(json!({"type": "number", "exclusiveMinimum": 0}));
         assert_eq!(exclusive_bounds(&mut d), 1);
@@ -348,5 +369,101 @@ mod tests {
             d["components"]["schemas"]["S"],
             json!({"type": "string", "enum": ["a"]})
         );
+    }
+
+    #[test]
+    fn openapi_31_is_declared_as_303_once() {
+        let mut d = doc(json!({"type": "string"}));
+        assert_eq!(openapi_version(&mut d), 1);
+        assert_eq!(d["openapi"], "3.0.3");
+        assert_eq!(openapi_version(&mut d), 0);
+    }
+
+    #[test]
+    fn null_type_becomes_nullable_enum_of_null() {
+        let mut d = doc(json!({"properties": {"deleted_at": {"type": "null"}}}));
+        assert_eq!(null_types(&mut d), 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"]["properties"]["deleted_at"],
+            json!({"enum": [null], "nullable": true})
+        );
+        assert_eq!(null_types(&mut d), 0);
+    }
+
+    #[test]
+    fn nullable_ref_is_wrapped_in_all_of() {
+        let mut d = doc(
+            json!({"properties": {"cost": {"$ref": "#/components/schemas/T", "nullable": true}}}),
+        );
+        assert_eq!(nullable_refs(&mut d), 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"]["properties"]["cost"],
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
+        assert_eq!(nullable_refs(&mut d), 0);
+    }
+
+    #[test]
+    fn default_equal_to_a_one_value_enum_is_dropped() {
+        let mut d = doc(json!({"type": "string", "enum": ["message"], "default": "message"}));
+        assert_eq!(const_defaults(&mut d), 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["message"]})
+        );
+        assert_eq!(const_defaults(&mut d), 0);
+    }
+
+    #[test]
+    fn null_const_becomes_nullable_enum_of_null() {
+        let mut d = doc(json!({"const": null}));
+        assert_eq!(const_to_enum(&mut d), 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"enum": [null], "nullable": true})
+        );
+        assert_eq!(const_to_enum(&mut d), 0);
+    }
+
+    #[test]
+    fn schema_examples_keep_the_first_as_example() {
+        let mut d = doc(json!({"type": "object", "properties": {
+            "to": {"type": "string", "examples": ["+13125550001", "+13125550002"]},
+            "from": {"type": "string", "example": "+13125550100", "examples": ["+13125550199"]}
+        }}));
+        assert_eq!(schema_examples(&mut d), 2);
+        let props = &d["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            props["to"],
+            json!({"type": "string", "example": "+13125550001"})
+        );
+        assert_eq!(
+            props["from"],
+            json!({"type": "string", "example": "+13125550100"})
+        );
+        assert_eq!(schema_examples(&mut d), 0);
+    }
+
+    #[test]
+    fn fields_only_31_has_are_dropped() {
+        let mut d = json!({
+            "openapi": "3.1.0",
+            "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+            "info": {"title": "Telnyx API", "version": "2.0.0", "summary": "Telnyx",
+                "license": {"name": "MIT", "identifier": "MIT"}},
+            "paths": {},
+            "components": {"schemas": {}, "pathItems": {"Ping": {}}}
+        });
+        assert_eq!(drop_31_only_fields(&mut d), 4);
+        assert_eq!(
+            d,
+            json!({
+                "openapi": "3.1.0",
+                "info": {"title": "Telnyx API", "version": "2.0.0", "license": {"name": "MIT"}},
+                "paths": {},
+                "components": {"schemas": {}}
+            })
+        );
+        assert_eq!(drop_31_only_fields(&mut d), 0);
     }
 }

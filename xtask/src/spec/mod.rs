@@ -295,3 +295,56 @@ pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<(String, openapiv
     let openapi = shape::openapi30_from_value(doc, origin)?;
     Ok((crate::output::to_pretty_json(doc), openapi))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn nullable_refs_after_fixups_wraps_a_nullable_ref_in_all_of() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {
+            "Message": {"type": "object", "properties": {
+                "cost": {"$ref": "#/components/schemas/Cost", "nullable": true}}},
+            "Cost": {"type": "object"}
+        }}}));
+        assert_eq!(nullable_refs_after_fixups(&mut w), 1);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Message"]["properties"]["cost"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Cost"}], "nullable": true})
+        );
+        assert_eq!(nullable_refs_after_fixups(&mut w), 0);
+    }
+
+    #[test]
+    fn every_conversion_and_fixup_leaves_a_correct_30_document_alone() {
+        let correct = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Telnyx API", "version": "2.0.0"},
+            "servers": [{"url": "https://api.telnyx.com/v2"}],
+            "paths": {"/messages/{id}": {"get": {
+                "operationId": "GetMessage",
+                "tags": ["Messages"],
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                    "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Message"}}}}}
+            }}},
+            "components": {"schemas": {"Message": {"type": "object",
+                "properties": {"id": {"type": "string"}}}}}
+        });
+        let mut doc = correct.clone();
+        for (name, conversion) in CONVERSIONS {
+            assert_eq!(conversion(&mut doc), 0, "conversion {name}");
+        }
+        let mut w = work(doc);
+        for (name, fixup) in FIXUPS {
+            assert_eq!(fixup(&mut w), 0, "fixup {name}");
+        }
+        assert_eq!(w.doc, correct);
+        assert!(w.removed.is_empty());
+        assert!(w.moved.is_empty());
+    }
+}

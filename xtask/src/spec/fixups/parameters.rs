@@ -258,12 +258,14 @@ mod tests {
 
     #[test]
     fn prefixed_duplicate_of_an_existing_operation_is_removed_with_a_reason() {
-        let mut w = work(json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
-            "/v2/whatsapp/templates": {
-                "get": {"operationId": "ListTemplatesPrefixed", "responses": {}},
-                "post": {"operationId": "CreateTemplate", "responses": {}}},
-            "/whatsapp/templates": {"get": {"operationId": "ListTemplates", "responses": {}}}
-        }}));
+        let mut w = work(
+            json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+                "/v2/whatsapp/templates": {
+                    "get": {"operationId": "ListTemplatesPrefixed", "responses": {}},
+                    "post": {"operationId": "CreateTemplate", "responses": {}}},
+                "/whatsapp/templates": {"get": {"operationId": "ListTemplates", "responses": {}}}
+            }}),
+        );
         assert_eq!(strip_server_prefix(&mut w), 1);
         let paths: Vec<&String> = w.doc["paths"].as_object().unwrap().keys().collect();
         assert_eq!(paths, ["/whatsapp/templates"]);
@@ -339,13 +341,15 @@ mod tests {
 
     #[test]
     fn path_parameters_become_required_content_becomes_schema_and_cookies_go() {
-        let mut w = work(json!({"paths": {"/calls/{call_control_id}/actions/answer": {
+        let mut w = work(
+            json!({"paths": {"/calls/{call_control_id}/actions/answer": {
             "parameters": [{"name": "call_control_id", "in": "path", "schema": {"type": "string"}}],
             "post": {"operationId": "AnswerCall", "parameters": [
                 {"name": "session", "in": "cookie", "schema": {"type": "string"}},
                 {"name": "client_state", "in": "query",
                     "content": {"application/json": {"schema": {"type": "string"}}}}
-            ], "responses": {}}}}}));
+            ], "responses": {}}}}}),
+        );
         assert_eq!(parameter_shapes(&mut w), 3);
         let item = &w.doc["paths"]["/calls/{call_control_id}/actions/answer"];
         assert_eq!(

@@ -203,7 +203,11 @@ mod tests {
         assert_eq!(
             removed,
             [
-                ("GET", "/speech-to-text/transcription", "StreamTranscription"),
+                (
+                    "GET",
+                    "/speech-to-text/transcription",
+                    "StreamTranscription"
+                ),
                 ("GET", "/text-to-speech/speech", "StreamSpeech"),
             ]
         );
@@ -213,14 +217,16 @@ mod tests {
 
     #[test]
     fn operations_on_another_server_are_removed_with_a_reason() {
-        let mut w = work(json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
-            "/.well-known/oauth-authorization-server": {
-                "servers": [{"url": "https://api.telnyx.com"}],
-                "get": {"operationId": "GetOauthMetadata", "responses": {}}},
-            "/messages": {"post": {"operationId": "SendMessage",
-                "servers": [{"url": "https://api.telnyx.com/v2/"}], "responses": {}}},
-            "/calls": {"post": {"operationId": "DialCall", "responses": {}}}
-        }}));
+        let mut w = work(
+            json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
+                "/.well-known/oauth-authorization-server": {
+                    "servers": [{"url": "https://api.telnyx.com"}],
+                    "get": {"operationId": "GetOauthMetadata", "responses": {}}},
+                "/messages": {"post": {"operationId": "SendMessage",
+                    "servers": [{"url": "https://api.telnyx.com/v2/"}], "responses": {}}},
+                "/calls": {"post": {"operationId": "DialCall", "responses": {}}}
+            }}),
+        );
         assert_eq!(remove_foreign_servers(&mut w), 1);
         assert!(
             w.doc["paths"]

@@ -338,3 +338,131 @@ pub fn hoist_inline_errors(work: &mut Work) -> usize {
     }
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn default_beside_success_becomes_ranges() {
+        let mut w = work(
+            json!({"paths": {"/a": {"get": {"operationId": "A", "responses": {
+            "200": {"description": "ok"}, "default": {"description": "err"}}}}}}),
+        );
+        assert_eq!(default_responses(&mut w), 1);
+        let responses = w.doc["paths"]["/a"]["get"]["responses"]
+            .as_object()
+            .unwrap();
+        assert_eq!(responses.keys().collect::<Vec<_>>(), ["200", "4XX", "5XX"]);
+    }
+
+    #[test]
+    fn error_responses_share_the_most_common_json_schema() {
+        let errors = json!({"$ref": "#/components/schemas/Errors"});
+        let mut w = work(json!({
+            "paths": {"/messages": {"post": {"operationId": "SendMessage", "responses": {
+                "200": {"description": "ok"},
+                "400": {"description": "bad", "content": {"application/json": {"schema": errors}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+                "422": {"description": "invalid", "content": {"application/json": {"schema": errors}}},
+                "500": {"description": "oops", "content": {"text/plain": {"schema": {"type": "string"}}}}
+            }}}},
+            "components": {
+                "schemas": {"Errors": {"type": "object"}, "Detail": {"type": "object"}},
+                "responses": {"Unauthorized": {"description": "unauthorized", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}}}
+            }
+        }));
+        assert_eq!(error_schemas(&mut w), 1);
+        let responses = &w.doc["paths"]["/messages"]["post"]["responses"];
+        assert_eq!(
+            responses.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["200", "400", "401", "422"]
+        );
+        assert_eq!(
+            responses["401"],
+            json!({"description": "unauthorized",
+                "content": {"application/json": {"schema": errors}}})
+        );
+        assert_eq!(error_schemas(&mut w), 0);
+    }
+
+    #[test]
+    fn success_responses_equal_up_to_examples_are_unified() {
+        let status = |example: &str| json!({"type": "object", "properties": {"status": {"type": "string", "example": example}}});
+        let mut w = work(
+            json!({"paths": {"/operator_connect/actions/refresh": {"post": {
+            "operationId": "RefreshOperatorConnect", "responses": {
+                "200": {"description": "in progress",
+                    "content": {"application/json": {"schema": status("in progress")}}},
+                "202": {"description": "started",
+                    "content": {"application/json": {"schema": status("started")}}}
+            }}}}}),
+        );
+        assert_eq!(success_schemas(&mut w), 1);
+        let responses = &w.doc["paths"]["/operator_connect/actions/refresh"]["post"]["responses"];
+        assert_eq!(
+            responses["202"],
+            json!({"description": "started",
+                "content": {"application/json": {"schema": status("in progress")}}})
+        );
+        assert_eq!(success_schemas(&mut w), 0);
+    }
+
+    #[test]
+    fn different_success_schemas_become_any_of_and_bodiless_2xx_is_dropped() {
+        let a = json!({"$ref": "#/components/schemas/Call"});
+        let b = json!({"$ref": "#/components/schemas/Conference"});
+        let mut w = work(json!({
+            "paths": {"/calls": {"post": {"operationId": "DialCall", "responses": {
+                "200": {"description": "call", "content": {"application/json": {"schema": a}}},
+                "201": {"description": "conference", "content": {"application/json": {"schema": b}}},
+                "204": {"description": "nothing"}
+            }}}},
+            "components": {"schemas": {
+                "Call": {"type": "object", "properties": {"call_control_id": {"type": "string"}}},
+                "Conference": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+        }));
+        assert_eq!(success_schemas(&mut w), 1);
+        let responses = &w.doc["paths"]["/calls"]["post"]["responses"];
+        assert_eq!(
+            responses.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["200", "201"]
+        );
+        let any_of = json!({"anyOf": [a, b]});
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"],
+            any_of
+        );
+        assert_eq!(
+            responses["201"]["content"]["application/json"]["schema"],
+            any_of
+        );
+        assert_eq!(success_schemas(&mut w), 0);
+    }
+
+    #[test]
+    fn inline_error_beside_inline_success_is_hoisted_to_a_component() {
+        let error = json!({"type": "object", "properties": {"errors": {"type": "array"}}});
+        let mut w = work(json!({"paths": {"/number_orders": {"post": {
+        "operationId": "CreateNumberOrder", "responses": {
+            "200": {"description": "ok", "content": {"application/json": {"schema":
+                {"type": "object", "properties": {"data": {"type": "object"}}}}}},
+            "422": {"description": "invalid", "content": {"application/json": {"schema": error}}}
+        }}}}}));
+        assert_eq!(hoist_inline_errors(&mut w), 1);
+        assert_eq!(
+            w.doc["paths"]["/number_orders"]["post"]["responses"]["422"],
+            json!({"description": "invalid", "content": {"application/json": {"schema":
+                {"$ref": "#/components/schemas/CreateNumberOrderError"}}}})
+        );
+        assert_eq!(
+            w.doc["components"]["schemas"]["CreateNumberOrderError"],
+            error
+        );
+        assert_eq!(hoist_inline_errors(&mut w), 0);
+    }
+}

@@ -81,3 +81,68 @@ pub fn invalid_patterns(work: &mut Work) -> usize {
     });
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn colliding_enum_becomes_string() {
+        let mut w = work(
+            json!({"paths": {}, "components": {"schemas": {"E": {"type": "string", "enum": ["A", "a"]}}}}),
+        );
+        assert_eq!(enum_variant_collisions(&mut w), 1);
+        assert!(w.doc["components"]["schemas"]["E"].get("enum").is_none());
+    }
+
+    #[test]
+    fn colliding_enum_values_are_listed_in_the_description() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {"Channel": {
+            "type": "string", "description": "Channel.", "enum": ["sms_mms", "sms-mms"]}}}}));
+        assert_eq!(enum_variant_collisions(&mut w), 1);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Channel"],
+            json!({"type": "string",
+                "description": "Channel.\n\nAllowed values: `sms_mms`, `sms-mms`."})
+        );
+        assert_eq!(enum_variant_collisions(&mut w), 0);
+    }
+
+    #[test]
+    fn defaults_their_schema_rejects_are_dropped() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {"Message": {
+        "type": "object", "properties": {
+            "retries": {"type": "integer", "default": null},
+            "channel": {"type": "string", "enum": ["sms", "mms"], "default": "rcs"},
+            "webhook_failover_url": {"type": "string", "nullable": true, "default": null},
+            "type": {"type": "string", "enum": ["sms", "mms"], "default": "sms"}
+        }}}}}));
+        assert_eq!(nonconforming_defaults(&mut w), 2);
+        let props = &w.doc["components"]["schemas"]["Message"]["properties"];
+        assert_eq!(props["retries"], json!({"type": "integer"}));
+        assert_eq!(
+            props["channel"],
+            json!({"type": "string", "enum": ["sms", "mms"]})
+        );
+        assert_eq!(props["webhook_failover_url"]["default"], json!(null));
+        assert_eq!(props["type"]["default"], "sms");
+        assert_eq!(nonconforming_defaults(&mut w), 0);
+    }
+
+    #[test]
+    fn patterns_regress_cannot_compile_are_dropped() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {"Number": {
+        "type": "object", "properties": {
+            "phone_number": {"type": "string", "pattern": "^\\+[1-9]\\d{1,14}$"},
+            "country_code": {"type": "string", "pattern": "^[A-Z{2}$("}
+        }}}}}));
+        assert_eq!(invalid_patterns(&mut w), 1);
+        let props = &w.doc["components"]["schemas"]["Number"]["properties"];
+        assert_eq!(props["country_code"], json!({"type": "string"}));
+        assert_eq!(props["phone_number"]["pattern"], "^\\+[1-9]\\d{1,14}$");
+        assert_eq!(invalid_patterns(&mut w), 0);
+    }
+}

@@ -254,3 +254,98 @@ pub fn tag_name_collisions(work: &mut Work) -> usize {
     }
     renames.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn components_with_the_same_rust_name_are_renamed_and_refs_rewritten() {
+        let mut w = work(json!({
+            "paths": {"/verifications": {"get": {"operationId": "ListVerifications", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema":
+                    {"$ref": "#/components/schemas/toll-free-verification_EntityType"}}}}}}}},
+            "components": {"schemas": {
+                "TollFreeVerificationEntityType": {"type": "string", "enum": ["SOLE_PROPRIETOR"]},
+                "toll-free-verification_EntityType": {"type": "string", "enum": ["PRIVATE_PROFIT"]},
+                "Holder": {"discriminator": {"propertyName": "kind", "mapping": {
+                    "private": "#/components/schemas/toll-free-verification_EntityType"}}}
+            }}
+        }));
+        assert_eq!(component_name_collisions(&mut w), 1);
+        let renamed = "#/components/schemas/toll-free-verification_EntityType2";
+        let schemas = w.doc["components"]["schemas"].as_object().unwrap();
+        assert!(!schemas.contains_key("toll-free-verification_EntityType"));
+        assert_eq!(
+            schemas["toll-free-verification_EntityType2"]["enum"],
+            json!(["PRIVATE_PROFIT"])
+        );
+        assert_eq!(
+            w.doc["paths"]["/verifications"]["get"]["responses"]["200"]["content"]["application/json"]
+                ["schema"]["$ref"],
+            renamed
+        );
+        assert_eq!(
+            schemas["Holder"]["discriminator"]["mapping"]["private"],
+            renamed
+        );
+        assert_eq!(
+            w.moved,
+            [(
+                "/components/schemas/toll-free-verification_EntityType2".to_owned(),
+                "/components/schemas/toll-free-verification_EntityType".to_owned()
+            )]
+        );
+        assert_eq!(component_name_collisions(&mut w), 0);
+    }
+
+    #[test]
+    fn inline_enum_named_like_a_different_component_gets_its_own_title() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {
+            "CallStatus": {"type": "string", "enum": ["queued", "ringing"]},
+            "Call": {"type": "object", "properties": {
+                "status": {"type": "string", "enum": ["active", "hangup"]}}}
+        }}}));
+        assert_eq!(inline_name_collisions(&mut w), 1);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Call"]["properties"]["status"]["title"],
+            "CallStatusInline"
+        );
+        assert!(
+            w.doc["components"]["schemas"]["CallStatus"]
+                .get("title")
+                .is_none()
+        );
+        assert_eq!(inline_name_collisions(&mut w), 0);
+    }
+
+    #[test]
+    fn tags_with_the_same_trait_name_are_renamed_with_a_number() {
+        let mut w = work(json!({
+            "tags": [{"name": "Call Commands"}, {"name": "call-commands"}],
+            "paths": {
+                "/calls/{call_control_id}/actions/answer": {"post": {
+                    "operationId": "AnswerCall", "tags": ["Call Commands"], "responses": {}}},
+                "/calls/{call_control_id}/actions/hangup": {"post": {
+                    "operationId": "HangupCall", "tags": ["call-commands"], "responses": {}}}
+            }
+        }));
+        assert_eq!(tag_name_collisions(&mut w), 1);
+        assert_eq!(
+            w.doc["paths"]["/calls/{call_control_id}/actions/hangup"]["post"]["tags"],
+            json!(["call-commands 2"])
+        );
+        assert_eq!(
+            w.doc["paths"]["/calls/{call_control_id}/actions/answer"]["post"]["tags"],
+            json!(["Call Commands"])
+        );
+        assert_eq!(
+            w.doc["tags"],
+            json!([{"name": "Call Commands"}, {"name": "call-commands 2"}])
+        );
+        assert_eq!(tag_name_collisions(&mut w), 0);
+    }
+}
