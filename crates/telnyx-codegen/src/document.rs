@@ -488,30 +488,30 @@ fn resolve_parameter<'a>(
     document: &'a OpenAPI,
     parameter: &'a ReferenceOr<Parameter>,
 ) -> Option<&'a Parameter> {
-    let mut current = parameter;
-    for _ in 0..16 {
-        match current {
-            ReferenceOr::Item(item) => return Some(item),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "parameters")?;
-                current = components(document)?.parameters.get(&name)?;
-            }
-        }
-    }
-    None
+    resolve_component(document, parameter, "parameters", |c, name| c.parameters.get(name))
 }
 
 fn resolve_response<'a>(
     document: &'a OpenAPI,
     response: &'a ReferenceOr<Response>,
 ) -> Option<&'a Response> {
-    let mut current = response;
+    resolve_component(document, response, "responses", |c, name| c.responses.get(name))
+}
+
+/// Follows `#/components/<kind>/…` references (at most 16) to the item; `None` for a reference
+/// elsewhere or to nothing.
+fn resolve_component<'a, T>(
+    document: &'a OpenAPI,
+    mut current: &'a ReferenceOr<T>,
+    kind: &str,
+    lookup: impl Fn(&'a Components, &str) -> Option<&'a ReferenceOr<T>>,
+) -> Option<&'a T> {
     for _ in 0..16 {
         match current {
             ReferenceOr::Item(item) => return Some(item),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "responses")?;
-                current = components(document)?.responses.get(&name)?;
+                let name = component_name(reference, kind)?;
+                current = lookup(components(document)?, &name)?;
             }
         }
     }
