@@ -12,6 +12,8 @@
 //! over pairs of batches; the goal is at least 0.97). Under `cargo test` criterion runs each
 //! benchmark once and the batches are skipped.
 
+mod common;
+
 use std::hint::black_box;
 use std::io;
 use std::net::SocketAddr;
@@ -461,22 +463,6 @@ fn print_ratio(fixture: &Fixture) {
     println!("client/hand-written throughput ratio: {median:.2} (median of pairs; goal >= 0.97)");
 }
 
-/// Whether this is a measuring run. `cargo bench` passes --bench; `cargo test --benches` does
-/// not and only wants each benchmark run once, so the timed batches are skipped there, as they
-/// are for criterion's `--test`, `--list` and `--profile-time` runs.
-fn wants_ratio(args: impl Iterator<Item = String>) -> bool {
-    let mut bench = false;
-    for arg in args {
-        match arg.as_str() {
-            "--bench" => bench = true,
-            "--test" | "--list" => return false,
-            _ if arg.starts_with("--profile-time") => return false,
-            _ => {}
-        }
-    }
-    bench
-}
-
 fn main() {
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(2))
@@ -485,7 +471,7 @@ fn main() {
     let fixture = Fixture::new();
     fixture.check();
     bench_view_room(&mut criterion, &fixture);
-    if wants_ratio(std::env::args()) {
+    if common::wants_ratio(std::env::args()) {
         print_ratio(&fixture);
     }
     criterion.final_summary();

@@ -14,6 +14,8 @@
 //! goal is at most 1.1). Under `cargo test --benches` each benchmark runs once and the batches
 //! are skipped.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -129,21 +131,6 @@ fn print_ratio(fixture: &Fixture) {
     );
 }
 
-/// Whether this is a measuring run (`cargo bench` passes `--bench`; `cargo test --benches`
-/// does not).
-fn wants_ratio(args: impl Iterator<Item = String>) -> bool {
-    let mut bench = false;
-    for arg in args {
-        match arg.as_str() {
-            "--bench" => bench = true,
-            "--test" | "--list" => return false,
-            _ if arg.starts_with("--profile-time") => return false,
-            _ => {}
-        }
-    }
-    bench
-}
-
 fn main() {
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -151,7 +138,7 @@ fn main() {
         .configure_from_args();
     let fixture = Fixture::new();
     bench(&mut criterion, &fixture);
-    if wants_ratio(std::env::args()) {
+    if common::wants_ratio(std::env::args()) {
         print_ratio(&fixture);
     }
     criterion.final_summary();

@@ -488,14 +488,18 @@ fn resolve_parameter<'a>(
     document: &'a OpenAPI,
     parameter: &'a ReferenceOr<Parameter>,
 ) -> Option<&'a Parameter> {
-    resolve_component(document, parameter, "parameters", |c, name| c.parameters.get(name))
+    resolve_component(document, parameter, "parameters", |c, name| {
+        c.parameters.get(name)
+    })
 }
 
 fn resolve_response<'a>(
     document: &'a OpenAPI,
     response: &'a ReferenceOr<Response>,
 ) -> Option<&'a Response> {
-    resolve_component(document, response, "responses", |c, name| c.responses.get(name))
+    resolve_component(document, response, "responses", |c, name| {
+        c.responses.get(name)
+    })
 }
 
 /// Follows `#/components/<kind>/…` references (at most 16) to the item; `None` for a reference

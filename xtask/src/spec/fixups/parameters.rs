@@ -107,13 +107,19 @@ pub(super) fn expand_query_objects(
                     out.push(param);
                     continue;
                 }
-                count += 1;
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("");
                 let required = p.get("required") == Some(&json!(true));
                 let mut leaves = Vec::new();
                 if let Some(s) = p.get("schema") {
                     collect_leaves(snapshot, s, name, required, &mut leaves, 0);
                 }
+                // A free-form object has no leaves to send; it is kept as it is rather than
+                // dropped unseen, and generation names it if progenitor cannot take it.
+                if leaves.is_empty() {
+                    out.push(param);
+                    continue;
+                }
+                count += 1;
                 for leaf in leaves {
                     if !names.insert((leaf.name.clone(), "query".to_owned())) {
                         continue;
@@ -337,6 +343,21 @@ mod tests {
             ])
         );
         assert_eq!(form_object_params(&mut w), 0);
+    }
+
+    #[test]
+    fn a_free_form_object_query_parameter_is_kept_not_dropped() {
+        let param = json!({"name": "metadata", "in": "query", "style": "deepObject",
+            "schema": {"type": "object", "additionalProperties": {"type": "string"}}});
+        let mut w = work(
+            json!({"paths": {"/calls": {"get": {"operationId": "ListCalls",
+            "parameters": [param.clone()], "responses": {}}}}}),
+        );
+        assert_eq!(deep_object_params(&mut w), 0);
+        assert_eq!(
+            w.doc["paths"]["/calls"]["get"]["parameters"],
+            json!([param])
+        );
     }
 
     #[test]

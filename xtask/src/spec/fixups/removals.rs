@@ -42,12 +42,12 @@ pub(super) fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> 
         for r in &removed {
             if let Some(Value::Object(item)) = paths.get_mut(&r.path) {
                 item.remove(&r.method.to_lowercase());
+                // A path item left without operations goes too; others are not this fixup's.
+                if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+                    paths.remove(&r.path);
+                }
             }
         }
-        paths.retain(|_, item| {
-            item.as_object()
-                .is_some_and(|i| i.keys().any(|k| METHODS.contains(&k.as_str())))
-        });
     }
     let count = removed.len();
     work.removed.extend(removed);
@@ -180,6 +180,18 @@ mod tests {
 
     use super::*;
     use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn path_items_it_did_not_empty_are_left_alone() {
+        let mut w = work(json!({"paths": {
+            "/rooms": {"parameters": []},
+            "/messages": {"get": {"operationId": "ListMessages",
+                "responses": {"200": {"description": "ok"}}}}
+        }}));
+        let before = w.doc.clone();
+        assert_eq!(remove_websockets(&mut w), 0);
+        assert_eq!(w.doc, before);
+    }
 
     #[test]
     fn websocket_operations_are_removed_with_a_reason() {
