@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::spec::schema::{collect_leaves, resolve};
+use crate::spec::schema::{collect_leaves, is_json_media_type, resolve};
 use crate::walk::METHODS;
 
 /// The type, requiredness and enum values of a parameter or property.
@@ -147,7 +147,7 @@ fn operation(doc: &Value, item: &Map<String, Value>, op: &Map<String, Value>) ->
         if let Some(content) = body.get("content").and_then(Value::as_object) {
             let chosen = content
                 .iter()
-                .find(|(k, _)| k.starts_with("application/json"))
+                .find(|(k, _)| is_json_media_type(k))
                 .or_else(|| content.iter().next());
             if let Some((media, media_object)) = chosen {
                 out.body_media = Some(media.clone());
@@ -165,9 +165,7 @@ fn operation(doc: &Value, item: &Map<String, Value>, op: &Map<String, Value>) ->
             let response = resolve(doc, response);
             let mut fields = BTreeMap::new();
             if let Some(content) = response.get("content").and_then(Value::as_object)
-                && let Some((_, media)) = content
-                    .iter()
-                    .find(|(k, _)| k.starts_with("application/json"))
+                && let Some((_, media)) = content.iter().find(|(k, _)| is_json_media_type(k))
                 && let Some(schema) = media.get("schema")
             {
                 flatten(doc, schema, "", &mut fields, &mut Vec::new(), 0);

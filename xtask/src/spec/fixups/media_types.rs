@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::*;
+use crate::spec::schema::is_json_media_type;
 use crate::walk;
 
 /// Calls `f` on every request body object: inline ones in operations and
@@ -47,7 +48,7 @@ pub fn prefer_json_bodies(work: &mut Work) -> usize {
         let keys: Vec<String> = content.keys().cloned().collect();
         let keep = keys
             .iter()
-            .find(|k| k.starts_with("application/json"))
+            .find(|k| is_json_media_type(k))
             .or_else(|| {
                 keys.iter()
                     .find(|k| k.starts_with("application/x-www-form-urlencoded"))
@@ -90,7 +91,7 @@ pub(super) fn json_media_mut(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String,
     fn in_content(holder: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
         if let Some(Value::Object(content)) = holder.get_mut("content") {
             for (name, media) in content.iter_mut() {
-                if name.starts_with("application/json")
+                if is_json_media_type(name)
                     && let Value::Object(media) = media
                 {
                     f(media);

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::pointer;
-use crate::spec::schema::{resolve, stripped};
+use crate::spec::schema::{is_json_media_type, resolve, stripped};
 use crate::walk;
 
 /// Whether a response status key is an error (4xx, 5xx, `4XX`, `5XX`).
@@ -57,10 +57,7 @@ pub(super) fn response_kind(doc: &Value, response: &Value) -> ResponseKind {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return ResponseKind::Empty;
     };
-    match content
-        .iter()
-        .find(|(k, _)| *k == "application/json" || k.starts_with("application/json;"))
-    {
+    match content.iter().find(|(k, _)| is_json_media_type(k)) {
         Some((_, media)) => ResponseKind::Json(media.get("schema").cloned().unwrap_or(json!({}))),
         None if content.is_empty() => ResponseKind::Empty,
         None => ResponseKind::Raw,

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::pointer;
-use crate::spec::schema::{NameRegistry, stripped};
+use crate::spec::schema::{NameRegistry, is_json_media_type, stripped};
 use crate::walk;
 
 /// Rewrites references to components in `section` per `renames` (old → new name), including
@@ -172,7 +172,7 @@ pub fn inline_name_collisions(work: &mut Work) -> usize {
             for response in responses.values_mut() {
                 if let Some(Value::Object(content)) = response.get_mut("content") {
                     for (media_type, media) in content.iter_mut() {
-                        if !media_type.starts_with("application/json") {
+                        if !is_json_media_type(media_type) {
                             continue;
                         }
                         if let Some(schema) = media.get_mut("schema") {

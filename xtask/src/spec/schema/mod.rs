@@ -15,6 +15,15 @@ pub(crate) use self::conform::conforms_map;
 pub(crate) use self::leaves::collect_leaves;
 pub(crate) use self::registry::NameRegistry;
 
+/// Whether progenitor reads a media type as JSON: `application/json`, bare or with parameters
+/// (`application/json; charset=utf-8`). progenitor gives every other type (`application/jsonl`,
+/// `application/problem+json`) a raw body, so fixups that prepare JSON bodies use the same rule.
+pub(crate) fn is_json_media_type(name: &str) -> bool {
+    name.split(';')
+        .next()
+        .is_some_and(|bare| bare.trim() == "application/json")
+}
+
 /// Follows `$ref`s (at most 32 hops) from `value` within `doc`.
 pub(crate) fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..32 {
@@ -48,4 +57,18 @@ pub(crate) fn stripped_map(map: &Map<String, Value>) -> Value {
             .map(|(k, v)| (k.clone(), stripped(v)))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types_follow_progenitor() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("application/json; charset=utf-8"));
+        assert!(!is_json_media_type("application/jsonl"));
+        assert!(!is_json_media_type("application/json-patch+json"));
+        assert!(!is_json_media_type("text/json"));
+    }
 }
