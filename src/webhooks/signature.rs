@@ -217,8 +217,8 @@ impl WebhookVerifier {
         signature: &str,
         body: &'b [u8],
     ) -> Result<Verified<'b>, VerifyError> {
-        let timestamp = trim_value(timestamp);
-        let signature = trim_value(signature);
+        let timestamp = timestamp.trim_ascii();
+        let signature = signature.trim_ascii();
         let seconds = parse_timestamp(timestamp)?;
         let signature = decode_signature(signature)?;
         let signed_at = UNIX_EPOCH
@@ -268,11 +268,6 @@ fn header<'h>(headers: &'h http::HeaderMap, name: &'static str) -> Result<&'h st
     value
         .to_str()
         .map_err(|_| VerifyError::HeaderNotText { name })
-}
-
-/// A header value without surrounding ASCII whitespace: the one place both paths trim.
-fn trim_value(value: &str) -> &str {
-    value.trim_ascii()
 }
 
 /// The (trimmed) timestamp as Unix seconds: ASCII digits only, so no sign, point or spaces.
