@@ -162,6 +162,7 @@ mod tests {
                 path: "/ws".into(),
                 operation_id: "Ws".into(),
                 reason: "WebSocket".into(),
+                pointer: "/paths/~1ws/get".into(),
             }],
             dropped_keywords: vec![DroppedKeyword {
                 keyword: "if".into(),

@@ -27,8 +27,61 @@ struct Link {
 
 /// Refuses a reference cycle whose every link is unavoidable, naming the cycle's path.
 pub fn check_containment_cycles(doc: &Value, origin: &str) -> Result<()> {
+    match first_cycle(doc) {
+        None => Ok(()),
+        Some(cycle) => Err(Error::Unsupported {
+            origin: origin.to_owned(),
+            pointer: cycle.start.clone(),
+            message: format!(
+                "the schema contains itself: {}; no finite value has this type. Make one link \
+                 optional (not `required`), nullable, or an array, in spec/overlay.yaml or upstream",
+                cycle.describe()
+            ),
+        }),
+    }
+}
+
+/// A cycle of unavoidable links.
+#[derive(Debug, Clone)]
+pub(crate) struct Cycle {
+    /// JSON pointer of the schema where the cycle starts and ends.
+    pub(crate) start: String,
+    /// The links in order, from `start` back to it.
+    links: Vec<Link>,
+}
+
+impl Cycle {
+    /// `#/A → (via #/A/properties/b) → #/B → #/A`.
+    fn describe(&self) -> String {
+        let mut steps = vec![format!("#{}", self.start)];
+        let mut node = self.start.as_str();
+        for link in &self.links {
+            if link.via != node {
+                steps.push(format!("(via #{})", link.via));
+            }
+            steps.push(format!("#{}", link.target));
+            node = &link.target;
+        }
+        steps.join(" → ")
+    }
+
+    /// The links that are required properties: `(pointer of the object schema, property
+    /// name)`.
+    pub(crate) fn required_properties(&self) -> Vec<(String, String)> {
+        self.links
+            .iter()
+            .filter_map(|link| {
+                let (owner, name) = link.via.rsplit_once("/properties/")?;
+                Some((owner.to_owned(), pointer::unescape(name)))
+            })
+            .collect()
+    }
+}
+
+/// The first cycle (in schema name order) whose every link is unavoidable.
+pub(crate) fn first_cycle(doc: &Value) -> Option<Cycle> {
     let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
-        return Ok(());
+        return None;
     };
     let mut links: BTreeMap<String, Vec<Link>> = BTreeMap::new();
     let mut pending: Vec<String> = schemas
@@ -65,7 +118,7 @@ pub fn check_containment_cycles(doc: &Value, origin: &str) -> Result<()> {
             *next += 1;
             let target = link.target.as_str();
             if on_path.contains(target) {
-                return Err(cycle_error(origin, &path, &links, target));
+                return Some(closed_cycle(&path, &links, target));
             }
             if !done.contains(target) {
                 on_path.insert(target);
@@ -73,37 +126,26 @@ pub fn check_containment_cycles(doc: &Value, origin: &str) -> Result<()> {
             }
         }
     }
-    Ok(())
+    None
 }
 
-/// The error for a cycle that closes at `target`, which is on `path`.
-fn cycle_error(
-    origin: &str,
+/// The cycle that closes at `target`, which is on `path`.
+fn closed_cycle(
     path: &[(&str, usize)],
     links: &BTreeMap<String, Vec<Link>>,
     target: &str,
-) -> Error {
+) -> Cycle {
     let start = path
         .iter()
         .position(|(node, _)| *node == target)
         .unwrap_or(0);
-    let mut steps = vec![format!("#{target}")];
-    for (node, next) in &path[start..] {
-        if let Some(link) = links.get(*node).and_then(|l| l.get(next.saturating_sub(1))) {
-            if link.via != *node {
-                steps.push(format!("(via #{})", link.via));
-            }
-            steps.push(format!("#{}", link.target));
-        }
-    }
-    Error::Unsupported {
-        origin: origin.to_owned(),
-        pointer: target.to_owned(),
-        message: format!(
-            "the schema contains itself: {}; no finite value has this type. Make one link \
-             optional (not `required`), nullable, or an array, in spec/overlay.yaml or upstream",
-            steps.join(" → ")
-        ),
+    let cycle_links = path[start..]
+        .iter()
+        .filter_map(|(node, next)| links.get(*node)?.get(next.checked_sub(1)?).cloned())
+        .collect();
+    Cycle {
+        start: target.to_owned(),
+        links: cycle_links,
     }
 }
 

@@ -87,6 +87,20 @@ macro_rules! named {
     };
 }
 
+/// Repairs of upstream mistakes that would stop the whole document (a malformed reference,
+/// a Swagger 2 habit, a path template its parameters disagree with), in order; they run first,
+/// so that everything after reads a document whose references resolve.
+const REPAIRS: [WorkFixup; 8] = named![
+    fixups::boolean_required,
+    fixups::body_parameters,
+    fixups::misplaced_refs,
+    fixups::deep_refs,
+    fixups::self_containing_schemas,
+    fixups::dangling_refs,
+    fixups::stray_path_params,
+    fixups::undeclared_path_params,
+];
+
 /// OpenAPI 3.1 → 3.0 conversions, in order.
 const CONVERSIONS: [DocFixup; 10] = named![
     convert::openapi_version,
@@ -168,7 +182,7 @@ pub struct Normalised {
 ///
 /// `progress` is called with a short message before each long step.
 pub fn normalise(
-    mut doc: Value,
+    doc: Value,
     origin: &str,
     tags: &TagSelection,
     additions: &Additions<'_>,
@@ -178,8 +192,6 @@ pub fn normalise(
         source_operations: crate::walk::operation_count(&doc),
         ..Report::default()
     };
-    progress("checking references");
-    prune::check_refs(&doc, origin)?;
     if let TagSelection::Only(wanted) = tags {
         let known = prune::tag_counts(&doc);
         let missing: Vec<&String> = wanted.iter().filter(|t| !known.contains_key(*t)).collect();
@@ -200,26 +212,34 @@ pub fn normalise(
             )));
         }
     }
-    progress("converting OpenAPI 3.1 to 3.0");
-    for (name, fixup) in CONVERSIONS {
-        let count = fixup(&mut doc);
+    progress("repairing upstream mistakes");
+    let mut work = fixups::Work {
+        doc,
+        removed: Vec::new(),
+        moved: Vec::new(),
+    };
+    for (name, fixup) in REPAIRS {
+        let count = fixup(&mut work);
         report.fixups.push(FixupCount {
             name: name.to_owned(),
             count,
         });
     }
-    let keyword_report = keywords::convert_keywords(&mut doc);
+    progress("converting OpenAPI 3.1 to 3.0");
+    for (name, fixup) in CONVERSIONS {
+        let count = fixup(&mut work.doc);
+        report.fixups.push(FixupCount {
+            name: name.to_owned(),
+            count,
+        });
+    }
+    let keyword_report = keywords::convert_keywords(&mut work.doc);
     report.fixups.push(FixupCount {
         name: "schema_keywords_31".to_owned(),
         count: keyword_report.converted,
     });
     report.dropped_keywords = keyword_report.dropped;
     progress("applying progenitor fixups");
-    let mut work = fixups::Work {
-        doc,
-        removed: Vec::new(),
-        moved: Vec::new(),
-    };
     for (name, fixup) in FIXUPS {
         let count = fixup(&mut work);
         report.fixups.push(FixupCount {

@@ -22,6 +22,33 @@ pub struct RemovedOperation {
     pub operation_id: String,
     /// Why it was removed.
     pub reason: String,
+    /// JSON pointer of what made the removal necessary (the operation itself when nothing
+    /// narrower is known).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pointer: String,
+}
+
+impl RemovedOperation {
+    /// The record for the operation `method` `path` (`operation` is its object, for its id).
+    pub fn new(
+        method: &str,
+        path: &str,
+        operation: Option<&serde_json::Map<String, Value>>,
+        reason: String,
+        pointer: String,
+    ) -> Self {
+        Self {
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            operation_id: operation
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            reason,
+            pointer,
+        }
+    }
 }
 
 /// The document being fixed, plus what has been removed from it.
@@ -39,19 +66,25 @@ pub struct Work {
 mod media_types;
 mod operation_names;
 mod parameters;
+mod path_templates;
+mod references;
 mod removals;
 mod responses;
 mod schemas;
 mod shared;
+mod swagger2;
 mod type_names;
 
 pub use self::media_types::*;
 pub use self::operation_names::*;
 pub use self::parameters::*;
+pub use self::path_templates::*;
+pub use self::references::*;
 pub use self::removals::*;
 pub use self::responses::*;
 pub use self::schemas::*;
 pub use self::shared::*;
+pub use self::swagger2::*;
 pub use self::type_names::*;
 
 /// What the fixups' tests share.

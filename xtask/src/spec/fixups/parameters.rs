@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::*;
+use crate::pointer::push;
 use crate::spec::schema::{collect_leaves, resolve};
 use crate::walk::METHODS;
 
@@ -43,19 +44,16 @@ pub fn strip_server_prefix(work: &mut Work) -> usize {
         for (key, value) in item {
             if METHODS.contains(&key.as_str()) {
                 if target.contains_key(&key) {
-                    work.removed.push(RemovedOperation {
-                        method: key.to_uppercase(),
-                        path: old.clone(),
-                        operation_id: value
-                            .get("operationId")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_owned(),
-                        reason: format!(
+                    work.removed.push(RemovedOperation::new(
+                        &key,
+                        &old,
+                        value.as_object(),
+                        format!(
                             "duplicate of {} {new} once the `{base}` prefix is dropped",
                             key.to_uppercase()
                         ),
-                    });
+                        push(&push("/paths", &old), &key),
+                    ));
                 } else {
                     work.moved.push((
                         crate::pointer::push(&crate::pointer::push("/paths", &new), &key),

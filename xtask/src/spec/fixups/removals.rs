@@ -24,16 +24,13 @@ pub(super) fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> 
                 }
                 let Some(op) = op.as_object() else { continue };
                 if let Some(why) = reason(&work.doc, path, item, op) {
-                    removed.push(RemovedOperation {
-                        method: method.to_uppercase(),
-                        path: path.clone(),
-                        operation_id: op
-                            .get("operationId")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_owned(),
-                        reason: why,
-                    });
+                    removed.push(RemovedOperation::new(
+                        method,
+                        path,
+                        Some(op),
+                        why,
+                        crate::pointer::push(&crate::pointer::push("/paths", path), method),
+                    ));
                 }
             }
         }

@@ -6,6 +6,58 @@ use super::*;
 use crate::spec::schema::conforms_map;
 use crate::walk;
 
+/// A schema that contains itself through required links (`A` requires a `B` that requires an
+/// `A`) → one of the links made optional; a cycle with no required property in it (`A` is
+/// `B`, `B` is `A`) → its schema removed (what refers to it is then repaired or removed by
+/// [`dangling_refs`]).
+///
+/// No finite JSON value has such a type, so upstream cannot have meant every link to be
+/// present; the generator would emit a Rust type of infinite size. With one property
+/// optional, the type is an ordinary recursive one (the generator boxes it), and every value
+/// upstream can send still decodes.
+pub fn self_containing_schemas(work: &mut Work) -> usize {
+    let mut count = 0;
+    for _ in 0..256 {
+        let Some(cycle) = crate::spec::cycles::first_cycle(&work.doc) else {
+            break;
+        };
+        let relaxed = cycle
+            .required_properties()
+            .into_iter()
+            .rev()
+            .any(|(owner, name)| {
+                let Some(Value::Array(required)) = work
+                    .doc
+                    .pointer_mut(&owner)
+                    .and_then(|schema| schema.get_mut("required"))
+                else {
+                    return false;
+                };
+                let before = required.len();
+                required.retain(|n| n.as_str() != Some(&name));
+                required.len() < before
+            });
+        if !relaxed {
+            match cycle.start.rsplit_once('/') {
+                Some((parent, name)) => {
+                    let name = crate::pointer::unescape(name);
+                    if !work
+                        .doc
+                        .pointer_mut(parent)
+                        .and_then(Value::as_object_mut)
+                        .is_some_and(|map| map.remove(&name).is_some())
+                    {
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+        count += 1;
+    }
+    count
+}
+
 /// String enums whose Rust variant names collide → plain strings.
 ///
 /// typify derives variant names from the values; when two values map to the same name even
@@ -144,5 +196,33 @@ mod tests {
         assert_eq!(props["country_code"], json!({"type": "string"}));
         assert_eq!(props["phone_number"]["pattern"], "^\\+[1-9]\\d{1,14}$");
         assert_eq!(invalid_patterns(&mut w), 0);
+    }
+}
+
+#[cfg(test)]
+mod self_containing_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn a_required_cycle_loses_one_requirement() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {
+            "Gcs": {"type": "object", "required": ["configuration", "bucket"], "properties": {
+                "bucket": {"type": "string"},
+                "configuration": {"$ref": "#/components/schemas/Gcs"}}},
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"$ref": "#/components/schemas/A"}
+        }}}));
+        assert_eq!(self_containing_schemas(&mut w), 2);
+        let schemas = &w.doc["components"]["schemas"];
+        assert_eq!(schemas["Gcs"]["required"], json!(["bucket"]));
+        // The alias cycle has nothing to relax: one of its schemas goes.
+        assert_eq!(
+            usize::from(schemas.get("A").is_some()) + usize::from(schemas.get("B").is_some()),
+            1
+        );
+        assert_eq!(self_containing_schemas(&mut w), 0);
     }
 }

@@ -1,0 +1,713 @@
+//! Repairs of the `$ref`s upstream gets wrong: a schema reference to a response or a
+//! parameter, a reference into the inside of a component, and a reference to nothing.
+//!
+//! The generator resolves a schema `$ref` only when it names a whole entry of
+//! `components/schemas` (typify panics on anything else: "$ref … is missing"), and progenitor
+//! resolves parameters, responses and bodies the same way. One such reference stops the
+//! generation of the whole document, so each is repaired here, before anything else reads the
+//! document; what cannot be repaired is removed with the smallest thing that holds it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value, json};
+
+use super::*;
+use crate::pointer::{self, push};
+use crate::spec::schema::is_json_media_type;
+use crate::walk::{self, METHODS};
+
+/// Schema keywords whose value maps names to schemas (as the walker reads them).
+const MAP_SCHEMA_KEYS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+/// Schema keywords whose value lists schemas.
+const LIST_SCHEMA_KEYS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Schema keywords whose value is one schema.
+const SINGLE_SCHEMA_KEYS: [&str; 6] = [
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "additionalItems",
+];
+
+/// Schema `$ref`s to a response, a request body or a parameter → a reference to that object's
+/// schema; to a schema written among the responses → a reference to a copy of it among the
+/// schemas.
+///
+/// Upstream has written `items: {$ref: '#/components/responses/AdvancedOrderResponse'}`,
+/// meaning the body of that response, and has put schemas (`properties`, no `content`) under
+/// `components/responses`. A schema reference must name a schema, and typify panics on any
+/// other target. The response's (JSON) body schema is what was meant, so the reference is
+/// pointed there ([`deep_refs`] then gives it a component of its own).
+pub fn misplaced_refs(work: &mut Work) -> usize {
+    let mut fixes: Vec<(String, String)> = Vec::new();
+    let mut copies: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    walk::schemas(&work.doc, &mut |at, schema| {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        let Some(tokens) = pointer::local_ref_tokens(reference) else {
+            return;
+        };
+        if tokens.len() != 3 || tokens[0] != "components" {
+            return;
+        }
+        let Some(target) = pointer::resolve(&work.doc, reference) else {
+            return;
+        };
+        let inner = match tokens[1].as_str() {
+            "responses" | "requestBodies" => body_schema_token(target)
+                .map(|media| format!("{reference}/content/{}/schema", pointer::escape(&media))),
+            "parameters" | "headers" => target
+                .get("schema")
+                .is_some()
+                .then(|| format!("{reference}/schema")),
+            _ => None,
+        };
+        let inner = inner.or_else(|| {
+            (tokens[1] != "schemas" && looks_like_schema(target)).then(|| {
+                if let Some((new_ref, _)) = copies.get(reference) {
+                    return new_ref.clone();
+                }
+                // Not a name taken in the document, nor by an earlier copy of this pass.
+                let mut name = free_name(&work.doc, "schemas", &tokens[2]);
+                let mut n = 2;
+                while copies
+                    .values()
+                    .any(|(r, _)| *r == pointer::component_ref("schemas", &name))
+                {
+                    name = free_name(&work.doc, "schemas", &format!("{}{n}", tokens[2]));
+                    n += 1;
+                }
+                let new_ref = pointer::component_ref("schemas", &name);
+                copies.insert(reference.to_owned(), (new_ref.clone(), target.clone()));
+                new_ref
+            })
+        });
+        if let Some(inner) = inner {
+            fixes.push((at.to_owned(), inner));
+        }
+    });
+    for (new_ref, schema) in copies.into_values() {
+        if let Some(name) = pointer::component_name(&new_ref, "schemas")
+            && let Some(schemas) = work
+                .doc
+                .as_object_mut()
+                .and_then(|d| {
+                    d.entry("components")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                })
+                .and_then(|c| {
+                    c.entry("schemas")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                })
+        {
+            schemas.insert(name, schema);
+        }
+    }
+    for (at, inner) in &fixes {
+        set_ref(&mut work.doc, at, inner);
+    }
+    fixes.len()
+}
+
+/// Whether an object outside `components/schemas` is a schema (it has schema keywords and no
+/// `content`).
+fn looks_like_schema(target: &Value) -> bool {
+    const KEYWORDS: [&str; 7] = [
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+    ];
+    target.get("content").is_none() && KEYWORDS.iter().any(|k| target.get(*k).is_some())
+}
+
+/// The media type whose schema describes a response's or body's content: the JSON one, else
+/// the first with a schema.
+fn body_schema_token(target: &Value) -> Option<String> {
+    let content = target.get("content")?.as_object()?;
+    content
+        .iter()
+        .filter(|(_, media)| media.get("schema").is_some())
+        .find(|(name, _)| is_json_media_type(name))
+        .or_else(|| {
+            content
+                .iter()
+                .find(|(_, media)| media.get("schema").is_some())
+        })
+        .map(|(name, _)| name.clone())
+}
+
+/// `$ref`s into the inside of a component (`#/components/schemas/BusinessIdentity/properties/
+/// address`) or of an operation → the target moved into a component of its own, referred to
+/// from its old place and from every reference to it.
+///
+/// Such a reference is a legal JSON Reference, and upstream uses it to share one property
+/// between a resource and its create request. The generator only resolves references to whole
+/// components (typify panics on the whole document). Moving the target into a component
+/// (`BusinessIdentityAddress`) and pointing both places at it keeps one type for both.
+pub fn deep_refs(work: &mut Work) -> usize {
+    let mut count = 0;
+    // A moved target may itself hold deep references; a few rounds reach every one.
+    for _ in 0..16 {
+        let mut deep: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        walk::refs(&work.doc, "", &mut |at, reference| {
+            if let Some(tokens) = pointer::local_ref_tokens(reference)
+                && is_deep(&tokens)
+                && pointer::resolve(&work.doc, reference).is_some()
+            {
+                deep.entry(reference.to_owned())
+                    .or_default()
+                    .push(at.to_owned());
+            }
+        });
+        if deep.is_empty() {
+            break;
+        }
+        for (reference, holders) in deep {
+            let Some(new_ref) = hoist(work, &reference) else {
+                continue;
+            };
+            for at in &holders {
+                set_ref(&mut work.doc, at, &new_ref);
+            }
+            count += holders.len();
+        }
+    }
+    count
+}
+
+/// Whether a reference names something inside a component or outside `components`.
+fn is_deep(tokens: &[String]) -> bool {
+    !(tokens.len() == 3 && tokens[0] == "components") && !tokens.is_empty()
+}
+
+/// Moves the target of `reference` into a component and leaves a reference in its place;
+/// returns the new reference (`None` when the kind of the target is unknown).
+fn hoist(work: &mut Work, reference: &str) -> Option<String> {
+    let tokens = pointer::local_ref_tokens(reference)?;
+    let target = pointer::resolve(&work.doc, reference)?.clone();
+    // A reference to a reference: point at the final target directly.
+    if let Some(next) = target.get("$ref").and_then(Value::as_str)
+        && target.as_object().is_some_and(|m| m.len() == 1)
+        && next != reference
+    {
+        return Some(next.to_owned());
+    }
+    let kind = target_kind(&tokens)?;
+    let name = free_name(&work.doc, kind, &hoisted_name(&tokens));
+    let new_ref = pointer::component_ref(kind, &name);
+    let section = work
+        .doc
+        .as_object_mut()?
+        .entry("components")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()?
+        .entry(kind)
+        .or_insert_with(|| json!({}));
+    section.as_object_mut()?.insert(name, target);
+    let old_place = reference.strip_prefix('#')?.to_owned();
+    if let Some(slot) = work.doc.pointer_mut(&old_place) {
+        *slot = json!({ "$ref": new_ref });
+    }
+    work.moved.push((
+        new_ref.trim_start_matches('#').to_owned(),
+        old_place.clone(),
+    ));
+    Some(new_ref)
+}
+
+/// The component section a target at `tokens` belongs in.
+fn target_kind(tokens: &[String]) -> Option<&'static str> {
+    let last = tokens.last().map(String::as_str);
+    let parent = tokens.len().checked_sub(2).map(|i| tokens[i].as_str());
+    if tokens.starts_with(&["components".to_owned(), "schemas".to_owned()])
+        || tokens.iter().any(|t| t == "schema")
+    {
+        return Some("schemas");
+    }
+    match (parent, last) {
+        (Some("parameters"), _) => Some("parameters"),
+        (Some("responses"), _) => Some("responses"),
+        (Some("headers"), _) => Some("headers"),
+        (Some("examples"), _) => Some("examples"),
+        (_, Some("requestBody")) => Some("requestBodies"),
+        _ => None,
+    }
+}
+
+/// `BusinessIdentityAddress` for `components/schemas/BusinessIdentity/properties/address`:
+/// the tokens that name something, in UpperCamelCase.
+fn hoisted_name(tokens: &[String]) -> String {
+    const STRUCTURE: [&str; 12] = [
+        "components",
+        "schemas",
+        "responses",
+        "requestBodies",
+        "parameters",
+        "paths",
+        "properties",
+        "content",
+        "schema",
+        "items",
+        "additionalProperties",
+        "requestBody",
+    ];
+    let name: String = tokens
+        .iter()
+        .filter(|t| (!STRUCTURE.contains(&t.as_str()) && !t.contains('/')) || t.starts_with('/'))
+        .map(|t| t.to_upper_camel_case())
+        .collect();
+    if name.is_empty() {
+        "Hoisted".to_owned()
+    } else {
+        name
+    }
+}
+
+/// `name`, or `name2`, `name3`, … : the first not taken in `components/<kind>`.
+fn free_name(doc: &Value, kind: &str, name: &str) -> String {
+    let taken = |candidate: &str| {
+        doc.pointer(&push(&push("/components", kind), candidate))
+            .is_some()
+    };
+    if !taken(name) {
+        return name.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// Sets the reference held at `at` (an object with `$ref`, or a discriminator mapping's
+/// string) to `reference`.
+fn set_ref(doc: &mut Value, at: &str, reference: &str) {
+    match doc.pointer_mut(at) {
+        Some(Value::Object(holder)) => {
+            holder.insert("$ref".into(), Value::String(reference.to_owned()));
+        }
+        Some(slot @ Value::String(_)) => *slot = Value::String(reference.to_owned()),
+        _ => {}
+    }
+}
+
+/// `$ref`s that name nothing (a missing component, another file, a non-string) → removed with
+/// the smallest thing that holds them: an optional property, one branch of a `oneOf`/`anyOf`, a
+/// discriminator mapping or example entry; else the operation (listed in the lock with the
+/// reason) or the component, whose own referrers are then repaired the same way.
+///
+/// Upstream has published references to components it had renamed or deleted
+/// (`#/components/responses/ListAdvancedOrderResponse`). The generator panics on the first
+/// one, which stopped every operation of the document; removing only what depends on the
+/// missing target keeps the rest exactly as it was.
+pub fn dangling_refs(work: &mut Work) -> usize {
+    let mut count = 0;
+    // Removing a component makes its referrers dangle in turn; each round handles one level.
+    for _ in 0..64 {
+        let bad = dangling(&work.doc);
+        if bad.is_empty() {
+            break;
+        }
+        let mut removals: BTreeMap<Removal, (String, String)> = BTreeMap::new();
+        for (at, reference) in bad {
+            let removal = removal_for(&work.doc, &at);
+            removals.entry(removal).or_insert((at, reference));
+        }
+        count += apply(work, removals);
+    }
+    count
+}
+
+/// `(pointer of the holder, reference text)` of every reference that names nothing.
+fn dangling(doc: &Value) -> Vec<(String, String)> {
+    let mut anchors = BTreeSet::new();
+    walk::schemas(doc, &mut |_, schema| {
+        for key in ["$anchor", "$dynamicAnchor"] {
+            if let Some(Value::String(name)) = schema.get(key) {
+                anchors.insert(format!("#{name}"));
+            }
+        }
+    });
+    let mut bad = Vec::new();
+    walk::ref_values(doc, "", &mut |at, value| {
+        let ok = match value.as_str() {
+            Some(reference) => {
+                anchors.contains(reference)
+                    || pointer::local_ref_tokens(reference).is_some_and(|t| !t.is_empty())
+                        && pointer::resolve(doc, reference).is_some()
+            }
+            None => false,
+        };
+        if !ok {
+            bad.push((at.to_owned(), value.to_string()));
+        }
+    });
+    bad
+}
+
+/// What to remove so that a bad reference held at some pointer goes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Removal {
+    /// One operation.
+    Operation { path: String, method: String },
+    /// A path item and all of its operations.
+    PathItem { path: String },
+    /// An entry of an object (`properties/x`, a mapping entry, an example); for a property,
+    /// its name leaves the schema's `required` too.
+    Entry { object: String, key: String },
+    /// One element of a list (a `oneOf`/`anyOf` branch); applied from the highest index down.
+    Element { list: String, index: usize },
+    /// A whole component or webhook (`/components/schemas/X`, `/webhooks/x`).
+    Node { pointer: String },
+}
+
+/// The smallest removal that takes the reference held at `at` with it.
+fn removal_for(doc: &Value, at: &str) -> Removal {
+    let tokens: Vec<String> = at.split('/').skip(1).map(pointer::unescape).collect();
+    let len = tokens.len();
+    let prefix =
+        |n: usize| -> String { tokens[..n].iter().fold(String::new(), |p, t| push(&p, t)) };
+    if len >= 3 && tokens[len - 3] == "discriminator" && tokens[len - 2] == "mapping"
+        || len >= 2 && tokens[len - 2] == "examples"
+    {
+        return Removal::Entry {
+            object: prefix(len - 1),
+            key: tokens[len - 1].clone(),
+        };
+    }
+    if let Some(removal) = schema_removal(doc, &tokens) {
+        return removal;
+    }
+    match tokens.first().map(String::as_str) {
+        Some("paths") if len >= 3 && METHODS.contains(&tokens[2].as_str()) => Removal::Operation {
+            path: tokens[1].clone(),
+            method: tokens[2].clone(),
+        },
+        Some("paths") if len >= 2 => Removal::PathItem {
+            path: tokens[1].clone(),
+        },
+        Some("components" | "webhooks") if len >= 2 => Removal::Node {
+            pointer: prefix(if tokens[0] == "components" {
+                3.min(len)
+            } else {
+                2
+            }),
+        },
+        _ => Removal::Node {
+            pointer: at.to_owned(),
+        },
+    }
+}
+
+/// Inside a schema: the deepest optional property or one-of-several branch on the way to
+/// `tokens`, if any.
+fn schema_removal(doc: &Value, tokens: &[String]) -> Option<Removal> {
+    let root = if tokens.len() >= 3 && tokens[0] == "components" && tokens[1] == "schemas" {
+        3
+    } else {
+        tokens.iter().position(|t| t == "schema")? + 1
+    };
+    let pointer_of = |n: usize| tokens[..n].iter().fold(String::new(), |p, t| push(&p, t));
+    let mut candidates = Vec::new();
+    let mut at = root;
+    while at < tokens.len() {
+        let keyword = tokens[at].as_str();
+        if MAP_SCHEMA_KEYS.contains(&keyword) && at + 1 < tokens.len() {
+            if keyword == "properties" {
+                candidates.push((at, true));
+            }
+            at += 2;
+        } else if LIST_SCHEMA_KEYS.contains(&keyword) && at + 1 < tokens.len() {
+            if keyword == "oneOf" || keyword == "anyOf" {
+                candidates.push((at, false));
+            }
+            at += 2;
+        } else if SINGLE_SCHEMA_KEYS.contains(&keyword) {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    candidates.into_iter().rev().find_map(|(at, is_property)| {
+        let owner = doc.pointer(&pointer_of(at))?;
+        let name = &tokens[at + 1];
+        if is_property {
+            let required = owner
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)));
+            (!required).then(|| Removal::Entry {
+                object: pointer_of(at + 1),
+                key: name.clone(),
+            })
+        } else {
+            let branches = owner.get(&tokens[at]).and_then(Value::as_array)?.len();
+            let index = name.parse().ok()?;
+            (branches > 1).then(|| Removal::Element {
+                list: pointer_of(at + 1),
+                index,
+            })
+        }
+    })
+}
+
+/// Applies `removals` (each with the reference that caused it); returns how many were
+/// applied. Removed operations are recorded in `work.removed`.
+fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usize {
+    let mut count = 0;
+    // Elements from the highest index down, so earlier indices stay valid.
+    let mut elements: Vec<(&Removal, &(String, String))> = removals
+        .iter()
+        .filter(|(r, _)| matches!(r, Removal::Element { .. }))
+        .collect();
+    elements.sort_by(|a, b| b.0.cmp(a.0));
+    let others = removals
+        .iter()
+        .filter(|(r, _)| !matches!(r, Removal::Element { .. }));
+    for (removal, (at, reference)) in others.chain(elements) {
+        let reason = format!("`$ref` {reference} at {at} names nothing in the document");
+        count += usize::from(match removal {
+            Removal::Operation { path, method } => {
+                remove_operation(work, path, method, &reason, at)
+            }
+            Removal::PathItem { path } => {
+                let methods: Vec<String> = work
+                    .doc
+                    .pointer(&push("/paths", path))
+                    .and_then(Value::as_object)
+                    .map(|item| {
+                        item.keys()
+                            .filter(|k| METHODS.contains(&k.as_str()))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for method in &methods {
+                    remove_operation(work, path, method, &reason, at);
+                }
+                remove_entry(&mut work.doc, "/paths", path)
+            }
+            Removal::Entry { object, key } => {
+                let removed = remove_entry(&mut work.doc, object, key);
+                // A removed property leaves its schema's `required` list too.
+                if removed
+                    && let Some(schema) = object.strip_suffix("/properties")
+                    && let Some(Value::Array(required)) = work
+                        .doc
+                        .pointer_mut(schema)
+                        .and_then(|s| s.get_mut("required"))
+                {
+                    required.retain(|n| n.as_str() != Some(key));
+                }
+                removed
+            }
+            Removal::Element { list, index } => match work.doc.pointer_mut(list) {
+                Some(Value::Array(items)) if *index < items.len() => {
+                    items.remove(*index);
+                    true
+                }
+                _ => false,
+            },
+            Removal::Node { pointer } => match pointer.rsplit_once('/') {
+                Some((parent, key)) => {
+                    remove_entry(&mut work.doc, parent, &crate::pointer::unescape(key))
+                }
+                None => false,
+            },
+        });
+    }
+    count
+}
+
+/// Removes `key` from the object at `object`; whether it was there.
+fn remove_entry(doc: &mut Value, object: &str, key: &str) -> bool {
+    doc.pointer_mut(object)
+        .and_then(Value::as_object_mut)
+        .is_some_and(|map: &mut Map<String, Value>| map.remove(key).is_some())
+}
+
+/// Removes the operation `method` `path` (and its path item when it holds no other), recording
+/// it with `reason` and the pointer of the cause; whether it was there.
+pub(super) fn remove_operation(
+    work: &mut Work,
+    path: &str,
+    method: &str,
+    reason: &str,
+    cause: &str,
+) -> bool {
+    let Some(Value::Object(paths)) = work.doc.get_mut("paths") else {
+        return false;
+    };
+    let Some(Value::Object(item)) = paths.get_mut(path) else {
+        return false;
+    };
+    let Some(operation) = item.remove(method) else {
+        return false;
+    };
+    if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+        paths.remove(path);
+    }
+    work.removed.push(RemovedOperation::new(
+        method,
+        path,
+        operation.as_object(),
+        reason.to_owned(),
+        cause.to_owned(),
+    ));
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    fn op(schema: Value) -> Value {
+        json!({"operationId": "Op", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": schema}}}}})
+    }
+
+    #[test]
+    fn misplaced_refs_point_at_the_response_body() {
+        let mut w = work(json!({"paths": {}, "components": {
+            "responses": {"Order": {"description": "d", "content": {"application/json": {
+                "schema": {"type": "object"}}}}},
+            "schemas": {"List": {"type": "array",
+                "items": {"$ref": "#/components/responses/Order"}}}}}));
+        assert_eq!(misplaced_refs(&mut w), 1);
+        assert_eq!(
+            w.doc["components"]["schemas"]["List"]["items"]["$ref"],
+            "#/components/responses/Order/content/application~1json/schema"
+        );
+        assert_eq!(misplaced_refs(&mut w), 0);
+    }
+
+    #[test]
+    fn a_schema_among_the_responses_is_copied_to_the_schemas() {
+        let mut w = work(json!({"paths": {}, "components": {
+            "responses": {"Creds": {"description": "d", "properties": {"data": {"type": "array"}}}},
+            "schemas": {"Creds": {"type": "string"},
+                "Page": {"type": "object", "properties": {
+                    "a": {"$ref": "#/components/responses/Creds"},
+                    "b": {"$ref": "#/components/responses/Creds"}}}}}}));
+        assert_eq!(misplaced_refs(&mut w), 2);
+        let schemas = &w.doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Page"]["properties"]["b"]["$ref"],
+            "#/components/schemas/Creds2"
+        );
+        assert_eq!(
+            schemas["Creds2"]["properties"],
+            json!({"data": {"type": "array"}})
+        );
+        assert_eq!(misplaced_refs(&mut w), 0);
+    }
+
+    #[test]
+    fn deep_refs_move_the_target_into_a_component() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {
+            "Identity": {"type": "object", "properties": {
+                "address": {"type": "object", "properties": {"city": {"type": "string"}}}}},
+            "CreateIdentity": {"type": "object", "properties": {
+                "address": {"$ref": "#/components/schemas/Identity/properties/address"}}}}}}));
+        assert_eq!(deep_refs(&mut w), 1);
+        let schemas = &w.doc["components"]["schemas"];
+        assert_eq!(
+            schemas["IdentityAddress"],
+            json!({"type": "object", "properties": {"city": {"type": "string"}}})
+        );
+        let new_ref = json!({"$ref": "#/components/schemas/IdentityAddress"});
+        assert_eq!(schemas["Identity"]["properties"]["address"], new_ref);
+        assert_eq!(schemas["CreateIdentity"]["properties"]["address"], new_ref);
+        assert_eq!(deep_refs(&mut w), 0);
+    }
+
+    #[test]
+    fn a_response_body_moves_under_the_response_name() {
+        let mut w = work(json!({"paths": {}, "components": {
+            "responses": {"Order": {"description": "d", "content": {"application/json": {
+                "schema": {"type": "object"}}}}},
+            "schemas": {"List": {"type": "array", "items": {
+                "$ref": "#/components/responses/Order/content/application~1json/schema"}}}}}));
+        assert_eq!(deep_refs(&mut w), 1);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Order"],
+            json!({"type": "object"})
+        );
+        assert_eq!(
+            w.doc["components"]["schemas"]["List"]["items"]["$ref"],
+            "#/components/schemas/Order"
+        );
+    }
+
+    #[test]
+    fn dangling_refs_remove_the_smallest_holder() {
+        let mut w = work(json!({
+            "paths": {
+                "/a": {"get": op(json!({"$ref": "#/components/schemas/Gone"}))},
+                "/b": {"get": op(json!({"$ref": "#/components/schemas/Kept"})),
+                       "post": op(json!({"$ref": "#/components/schemas/Broken"}))}
+            },
+            "components": {"schemas": {
+                "Kept": {"type": "object", "properties": {
+                    "x": {"$ref": "#/components/schemas/Gone"},
+                    "y": {"oneOf": [{"$ref": "#/components/schemas/Gone"}, {"type": "string"}]}
+                }},
+                "Broken": {"type": "object", "required": ["z"], "properties": {
+                    "z": {"$ref": "other.yaml#/Z"}}}
+            }}
+        }));
+        // x, the branch of y, GET /a, the Broken component (its property is required), then
+        // POST /b, which referred to Broken.
+        assert_eq!(dangling_refs(&mut w), 5);
+        let kept = &w.doc["components"]["schemas"]["Kept"];
+        assert_eq!(kept["properties"].get("x"), None);
+        assert_eq!(
+            kept["properties"]["y"],
+            json!({"oneOf": [{"type": "string"}]})
+        );
+        assert_eq!(w.doc["components"]["schemas"].get("Broken"), None);
+        assert_eq!(w.doc["paths"].get("/a"), None);
+        assert!(w.doc["paths"]["/b"].get("get").is_some());
+        let removed: Vec<(&str, &str)> = w
+            .removed
+            .iter()
+            .map(|r| (r.method.as_str(), r.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                (
+                    "GET",
+                    "/paths/~1a/get/responses/200/content/application~1json/schema"
+                ),
+                (
+                    "POST",
+                    "/paths/~1b/post/responses/200/content/application~1json/schema"
+                )
+            ]
+        );
+        assert!(
+            w.removed[0].reason.contains("#/components/schemas/Gone"),
+            "{:?}",
+            w.removed
+        );
+        assert_eq!(dangling_refs(&mut w), 0);
+    }
+}
