@@ -19,6 +19,7 @@ pub mod names;
 pub mod overlay;
 pub mod prose;
 pub mod prune;
+pub mod quarantine;
 pub mod schema;
 pub mod shape;
 pub mod webhooks;
@@ -213,11 +214,7 @@ pub fn normalise(
         }
     }
     progress("repairing upstream mistakes");
-    let mut work = fixups::Work {
-        doc,
-        removed: Vec::new(),
-        moved: Vec::new(),
-    };
+    let mut work = fixups::Work::new(doc);
     for (name, fixup) in REPAIRS {
         let count = fixup(&mut work);
         report.fixups.push(FixupCount {
@@ -247,18 +244,39 @@ pub fn normalise(
             count,
         });
     }
-    let mut doc = std::mem::take(&mut work.doc);
-    report.removed = std::mem::take(&mut work.removed);
     progress("removing upstream prose");
     report.fixups.push(FixupCount {
         name: "strip_prose".to_owned(),
-        count: prose::strip_prose(&mut doc),
+        count: prose::strip_prose(&mut work.doc),
     });
     if let Some((overlay, overlay_origin)) = additions.overlay {
         progress("applying the overlay");
-        report.overlay =
-            overlay.apply(&mut doc, overlay_origin, additions.allow_unmatched_overlay)?;
+        report.overlay = overlay.apply(
+            &mut work.doc,
+            overlay_origin,
+            additions.allow_unmatched_overlay,
+        )?;
     }
+    progress("removing what is still not OpenAPI 3.0");
+    let misfits = quarantine::misfits(&mut work, origin)
+        .map_err(|e| e.map_pointer(|p| source_pointer(p, &work.moved)))?;
+    report.fixups.push(FixupCount {
+        name: "misfits".to_owned(),
+        count: misfits,
+    });
+    let fixups::Work {
+        mut doc,
+        removed,
+        moved,
+        ..
+    } = work;
+    report.removed = removed
+        .into_iter()
+        .map(|mut r| {
+            r.pointer = source_pointer(&r.pointer, &moved);
+            r
+        })
+        .collect();
     report.webhooks = webhooks::keep_webhooks(&mut doc, tags);
     if let Some(families) = additions.families {
         report.families = Some(families.assign(&mut doc));
@@ -274,7 +292,7 @@ pub fn normalise(
     progress("validating the result");
     let (text, openapi) = prune::check_refs(&doc, origin)
         .and_then(|()| validate_openapi30(&doc, origin))
-        .map_err(|e| e.map_pointer(|p| source_pointer(p, &work.moved)))?;
+        .map_err(|e| e.map_pointer(|p| source_pointer(p, &moved)))?;
     Ok(Normalised {
         doc,
         text,

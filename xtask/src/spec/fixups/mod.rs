@@ -61,6 +61,21 @@ pub struct Work {
     /// Nodes moved so far, as (JSON pointer now, JSON pointer in the source), so that an error
     /// found later can name the node where the user will look for it.
     pub moved: Vec<(String, String)>,
+    /// Nodes removed because they could not be repaired, as (JSON pointer, why), so that the
+    /// removal of what referred to them can say why.
+    pub dropped: Vec<(String, String)>,
+}
+
+impl Work {
+    /// `doc`, with nothing removed or moved yet.
+    pub fn new(doc: Value) -> Self {
+        Self {
+            doc,
+            removed: Vec::new(),
+            moved: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
 }
 
 mod media_types;
@@ -96,10 +111,6 @@ pub(crate) mod test_support {
 
     /// `doc` as a [`Work`] with nothing removed or moved yet.
     pub(crate) fn work(doc: Value) -> Work {
-        Work {
-            doc,
-            removed: Vec::new(),
-            moved: Vec::new(),
-        }
+        Work::new(doc)
     }
 }

@@ -479,7 +479,13 @@ fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usiz
         .iter()
         .filter(|(r, _)| !matches!(r, Removal::Element { .. }));
     for (removal, (at, reference)) in others.chain(elements) {
-        let reason = format!("`$ref` {reference} at {at} names nothing in the document");
+        let target = reference.trim_matches('"').trim_start_matches('#');
+        let reason = match work.dropped.iter().find(|(dropped, _)| {
+            target == dropped || target.starts_with(&format!("{dropped}/"))
+        }) {
+            Some((_, why)) => format!("`$ref` {reference} at {at} names what was removed: {why}"),
+            None => format!("`$ref` {reference} at {at} names nothing in the document"),
+        };
         count += usize::from(match removal {
             Removal::Operation { path, method } => {
                 remove_operation(work, path, method, &reason, at)
@@ -542,7 +548,7 @@ fn remove_entry(doc: &mut Value, object: &str, key: &str) -> bool {
 
 /// Removes the operation `method` `path` (and its path item when it holds no other), recording
 /// it with `reason` and the pointer of the cause; whether it was there.
-pub(super) fn remove_operation(
+pub fn remove_operation(
     work: &mut Work,
     path: &str,
     method: &str,

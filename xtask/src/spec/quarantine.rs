@@ -1,0 +1,161 @@
+//! The last resort: what the repairs did not make valid OpenAPI 3.0 is removed, one operation
+//! or one component at a time, with the reader's own message as the reason.
+//!
+//! Every mistake upstream has published so far has a repair in [`super::fixups`]; a new kind
+//! of mistake must not stop the whole document either. A mistake inside one operation removes
+//! that operation; inside one component, the component (and then, by
+//! [`fixups::dangling_refs`], what cannot do without it). Only a mistake outside both (`info`,
+//! `servers`, the document's root) refuses the document.
+
+use serde_json::Value;
+
+use super::fixups::{self, Work};
+use crate::error::{Error, Result};
+use crate::pointer;
+use crate::walk::METHODS;
+
+/// At most this many removals; a document needing more is refused with the last error.
+const MAX_ROUNDS: usize = 256;
+
+/// Removes what does not read as OpenAPI 3.0 until the document does; returns how many
+/// operations and components were removed. `origin` names the document in errors.
+pub fn misfits(work: &mut Work, origin: &str) -> Result<usize> {
+    let mut count = 0;
+    for _ in 0..MAX_ROUNDS {
+        let error = match super::shape::openapi30_from_value(&work.doc, origin) {
+            Ok(_) => return Ok(count),
+            Err(error) => error,
+        };
+        let Error::OpenApiShape {
+            pointer: at,
+            message,
+            ..
+        } = &error
+        else {
+            return Err(error);
+        };
+        let reason = format!("not valid OpenAPI 3.0 at {at}: {message}");
+        if !remove_holder(work, at, &reason) {
+            return Err(error);
+        }
+        count += 1;
+    }
+    super::shape::openapi30_from_value(&work.doc, origin).map(|_| count)
+}
+
+/// Removes the operation, path item, component or webhook that holds `at`, recording why;
+/// whether there was one.
+pub fn remove_holder(work: &mut Work, at: &str, reason: &str) -> bool {
+    let tokens: Vec<String> = at.split('/').skip(1).map(pointer::unescape).collect();
+    match tokens.as_slice() {
+        [first, path, method, ..] if first == "paths" && METHODS.contains(&method.as_str()) => {
+            fixups::remove_operation(work, path, method, reason, at)
+        }
+        [first, path, ..] if first == "paths" => {
+            let methods: Vec<String> = work
+                .doc
+                .pointer(&pointer::push("/paths", path))
+                .and_then(Value::as_object)
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| METHODS.contains(&k.as_str()))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut any = false;
+            for method in &methods {
+                any |= fixups::remove_operation(work, path, method, reason, at);
+            }
+            if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
+                any |= paths.remove(path).is_some();
+            }
+            any
+        }
+        [first, kind, name, ..] if first == "components" => {
+            remove_node(work, &["components", kind, name], reason)
+        }
+        [first, name, ..] if first == "webhooks" => remove_node(work, &["webhooks", name], reason),
+        _ => false,
+    }
+}
+
+/// Removes the node at `tokens` and whatever then refers to nothing; whether it was there.
+fn remove_node(work: &mut Work, tokens: &[&str], reason: &str) -> bool {
+    let Some((last, parent)) = tokens.split_last() else {
+        return false;
+    };
+    let parent_pointer = parent.iter().fold(String::new(), |p, t| pointer::push(&p, t));
+    let removed = work
+        .doc
+        .pointer_mut(&parent_pointer)
+        .and_then(Value::as_object_mut)
+        .is_some_and(|map| map.remove(*last).is_some());
+    if removed {
+        work.dropped
+            .push((pointer::push(&parent_pointer, last), reason.to_owned()));
+        fixups::dangling_refs(work);
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc(paths: Value, schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": paths, "components": {"schemas": schemas}})
+    }
+
+    fn ok() -> Value {
+        json!({"responses": {"200": {"description": "ok"}}})
+    }
+
+    #[test]
+    fn a_bad_operation_goes_and_the_rest_stays() {
+        let mut work = Work::new(doc(
+            json!({"/a": {"get": {"parameters": [{"name": "x", "in": "query", "style": 17,
+                "schema": {"type": "string"}}], "responses": {}}, "post": ok()}}),
+            json!({}),
+        ));
+        assert_eq!(misfits(&mut work, "t.json").unwrap(), 1);
+        assert!(work.doc["paths"]["/a"].get("get").is_none());
+        assert!(work.doc["paths"]["/a"].get("post").is_some());
+        assert_eq!(work.removed.len(), 1);
+        assert_eq!(work.removed[0].pointer, "/paths/~1a/get/parameters/0");
+        assert!(
+            work.removed[0].reason.starts_with("not valid OpenAPI 3.0 at /paths/~1a/get"),
+            "{}",
+            work.removed[0].reason
+        );
+    }
+
+    #[test]
+    fn a_bad_component_takes_its_users_with_it() {
+        let user = json!({"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Bad"}}}}}});
+        let mut work = Work::new(doc(
+            json!({"/a": {"get": user}, "/b": {"get": ok()}}),
+            json!({"Bad": {"type": "object", "minProperties": "many"}}),
+        ));
+        assert_eq!(misfits(&mut work, "t.json").unwrap(), 1);
+        assert!(work.doc["components"]["schemas"].get("Bad").is_none());
+        assert!(work.doc["paths"].get("/a").is_none());
+        assert!(work.doc["paths"].get("/b").is_some());
+        assert_eq!(work.removed.len(), 1);
+        assert!(
+            work.removed[0].reason.contains("names what was removed: not valid OpenAPI 3.0"),
+            "{}",
+            work.removed[0].reason
+        );
+    }
+
+    #[test]
+    fn a_bad_document_root_is_refused() {
+        let mut work = Work::new(json!({"openapi": "3.0.3", "info": 7, "paths": {}}));
+        assert!(misfits(&mut work, "t.json").is_err());
+    }
+}
