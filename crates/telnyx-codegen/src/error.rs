@@ -60,15 +60,35 @@ pub enum CodegenError {
     },
 
     /// progenitor rejected (or panicked on) a construct of the document.
-    #[error("{source_name}: {}: progenitor cannot generate code for it: {message}", match .operation {
-        Some(op) => format!("operation {op}"),
-        None => "the document (not one single operation; most likely a schema under components)".to_owned(),
-    })]
+    ///
+    /// The message names what causes it as precisely as it could be found, for example
+    /// ``spec/telnyx.json: schema `CreateRoomRequest` (at JSON pointer
+    /// `/components/schemas/CreateRoomRequest/properties/max_participants/default`):
+    /// progenitor cannot generate code for it: type error value does not conform to the given
+    /// schema``.
+    /// The same facts are in the fields, for a caller that wants them without the text.
+    #[error(
+        "{source_name}: {}: progenitor cannot generate code for it: {message}",
+        subject(operation.as_ref(), schema.as_deref(), pointer.as_deref())
+    )]
+    #[non_exhaustive]
     Unsupported {
         /// Name of the document, as given to `generate`.
         source_name: String,
-        /// The operation that triggers the failure, when it could be pinned down.
+        /// The operation that triggers the failure, when it could be pinned down (the document
+        /// without its paths generates, and this operation alone does not).
         operation: Option<OperationRef>,
+        /// The component schema (its name under `components/schemas`, for example
+        /// `CreateRoomRequest`) that holds the offending value, when the failure could be
+        /// pinned to one. Without a `pointer`, it is the schema whose replacement by an empty
+        /// schema makes the document generate.
+        schema: Option<String>,
+        /// JSON pointer (RFC 6901) of the offending value in the document, when one was
+        /// found, for example
+        /// `/components/schemas/CreateRoomRequest/properties/max_participants/default`: a
+        /// `default`, `enum` or `const` that does not fit its schema, or a `$ref` progenitor
+        /// cannot resolve, whose removal makes the document generate.
+        pointer: Option<String>,
         /// progenitor's error or panic message.
         message: String,
     },
@@ -84,6 +104,26 @@ pub enum CodegenError {
         /// What was unexpected.
         message: String,
     },
+}
+
+/// What a [`CodegenError::Unsupported`] message says the failure is about.
+fn subject(
+    operation: Option<&OperationRef>,
+    schema: Option<&str>,
+    pointer: Option<&str>,
+) -> String {
+    let mut subject = match (operation, schema) {
+        (Some(operation), Some(schema)) => format!("operation {operation}, schema `{schema}`"),
+        (Some(operation), None) => format!("operation {operation}"),
+        (None, Some(schema)) => format!("schema `{schema}`"),
+        (None, None) => "the document (the failure could not be pinned to one operation or one \
+                         component schema)"
+            .to_owned(),
+    };
+    if let Some(pointer) = pointer {
+        subject.push_str(&format!(" (at JSON pointer `{pointer}`)"));
+    }
+    subject
 }
 
 /// `:line:column`, or nothing when the position is unknown.

@@ -1,17 +1,16 @@
-//! Running progenitor: settings, turning its panics into errors, and finding the operation a
-//! failure comes from.
+//! Running progenitor: settings, turning its panics into errors, and reporting a failure with
+//! what causes it (found by [`crate::locate`]).
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use openapiv3::{OpenAPI, Paths};
+use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use serde_json::Value;
 
 use crate::document::OperationFacts;
-use crate::error::{CodegenError, OperationRef};
+use crate::error::CodegenError;
 
 /// What to ask progenitor for.
 #[derive(Clone, Copy)]
@@ -38,7 +37,7 @@ pub fn settings(inner_type: &syn::Type) -> GenerationSettings {
 }
 
 /// Runs progenitor once; a panic comes back as `Err` with its message.
-fn run_once(
+pub fn run_once(
     document: &OpenAPI,
     settings: &GenerationSettings,
     output: Output<'_>,
@@ -57,9 +56,8 @@ fn run_once(
     }
 }
 
-/// Runs progenitor; on failure, finds the operation responsible by bisection (each half
-/// generated with only the components it reaches), then the JSON path of the schema value that
-/// causes it, when removing one `default`, `enum` or `const` value makes it generate.
+/// Runs progenitor; on failure, finds the operation or the component schema responsible and
+/// the JSON pointer of the value that causes it (see [`crate::locate`]).
 pub fn run(
     document: &OpenAPI,
     operations: &[OperationFacts],
@@ -71,33 +69,13 @@ pub fn run(
         Ok(tokens) => return Ok(tokens),
         Err(message) => message,
     };
-    // A failure without any operation (version, component schemas) is the document's; only
-    // otherwise look for the operation that causes it.
-    let mut without_paths = document.clone();
-    without_paths.paths = Paths::default();
-    let culprit = match run_once(&without_paths, settings, output) {
-        Ok(_) => serde_json::to_value(document)
-            .ok()
-            .and_then(|value| find_culprit(&value, operations, settings, output)),
-        Err(_) => None,
-    };
-    let (operation, message) = match culprit {
-        Some(culprit) => {
-            let mut message = culprit.message;
-            if let Some(pointer) = culprit.value_pointer {
-                message.push_str(&format!(
-                    " (the offending value is at JSON pointer `{pointer}` of the document; \
-                     it does not match its own schema)"
-                ));
-            }
-            (Some(culprit.operation), message)
-        }
-        None => (None, message),
-    };
+    let found = crate::locate::locate(document, operations, settings, output);
     Err(CodegenError::Unsupported {
         source_name: source_name.to_owned(),
-        operation,
-        message: explain(&message),
+        operation: found.operation,
+        schema: found.schema,
+        pointer: found.pointer,
+        message: explain(found.message.as_deref().unwrap_or(&message)),
     })
 }
 
@@ -113,116 +91,6 @@ fn explain(message: &str) -> String {
         line.push_str(" (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")");
     }
     line
-}
-
-/// What [`find_culprit`] found.
-struct Culprit {
-    operation: OperationRef,
-    message: String,
-    value_pointer: Option<String>,
-}
-
-/// The document `value` with only the operations in `keep` (by path and method) and the
-/// components they reach.
-fn subset(value: &Value, keep: &[&OperationFacts]) -> Value {
-    let mut doc = value.clone();
-    let wanted: std::collections::BTreeSet<(&str, String)> = keep
-        .iter()
-        .map(|op| (op.path.as_str(), op.http_method.to_ascii_lowercase()))
-        .collect();
-    crate::select::retain_operations(&mut doc, &mut |path, method, _| {
-        wanted.contains(&(path, method.to_owned()))
-    });
-    doc
-}
-
-/// Generates `doc` (a JSON document); the error message when it fails.
-fn fails(doc: &Value, settings: &GenerationSettings, output: Output<'_>) -> Option<String> {
-    let typed: OpenAPI = match serde_json::from_value(doc.clone()) {
-        Ok(typed) => typed,
-        Err(error) => return Some(error.to_string()),
-    };
-    run_once(&typed, settings, output).err()
-}
-
-/// Bisects the operations down to one that fails on its own, then looks for the value in its
-/// part of the document that makes it fail.
-fn find_culprit(
-    value: &Value,
-    operations: &[OperationFacts],
-    settings: &GenerationSettings,
-    output: Output<'_>,
-) -> Option<Culprit> {
-    let mut candidates: Vec<&OperationFacts> = operations.iter().collect();
-    while candidates.len() > 1 {
-        let (first, second) = candidates.split_at(candidates.len() / 2);
-        if fails(&subset(value, first), settings, output).is_some() {
-            candidates = first.to_vec();
-        } else if fails(&subset(value, second), settings, output).is_some() {
-            candidates = second.to_vec();
-        } else {
-            // Only a combination fails (two operations whose types collide, say).
-            return None;
-        }
-    }
-    let facts = candidates.first()?;
-    let single = subset(value, &[facts]);
-    let message = fails(&single, settings, output)?;
-    let value_pointer = offending_value(&single, settings, output);
-    Some(Culprit {
-        operation: facts.to_ref(),
-        message,
-        value_pointer,
-    })
-}
-
-/// Keys whose values typify checks against their schema.
-const VALUE_KEYS: [&str; 3] = ["default", "enum", "const"];
-
-/// The JSON pointer of the first `default`/`enum`/`const` in `doc` whose removal makes it
-/// generate (at most a few hundred tries, each on the one-operation document).
-fn offending_value(
-    doc: &Value,
-    settings: &GenerationSettings,
-    output: Output<'_>,
-) -> Option<String> {
-    let mut pointers = Vec::new();
-    collect_value_pointers(doc, String::new(), &mut pointers);
-    pointers.into_iter().take(400).find(|pointer| {
-        let mut trial = doc.clone();
-        remove_pointer(&mut trial, pointer);
-        fails(&trial, settings, output).is_none()
-    })
-}
-
-fn collect_value_pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                if VALUE_KEYS.contains(&key.as_str()) {
-                    out.push(pointer);
-                } else if key != "example" && key != "examples" {
-                    collect_value_pointers(child, pointer, out);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                collect_value_pointers(item, format!("{at}/{index}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn remove_pointer(doc: &mut Value, pointer: &str) {
-    if let Some((parent, key)) = pointer.rsplit_once('/') {
-        let key = key.replace("~1", "/").replace("~0", "~");
-        if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
-            map.remove(&key);
-        }
-    }
 }
 
 thread_local! {
