@@ -171,17 +171,66 @@ fn generate_all(text: &str, origin: &str) -> Result<usize> {
     Ok(generated.client.lines().count())
 }
 
+/// Generates the client (every family) from `normalised`; where the generator still fails,
+/// removes the value, operation or schema it names (recording it) and tries again, a bounded
+/// number of times. Returns the lines generated.
+fn generate_repairing(
+    normalised: &mut spec::Normalised,
+    families: Option<&spec::families::Families>,
+    origin: &str,
+    progress: &mut Progress,
+) -> Result<usize> {
+    const MAX_ROUNDS: usize = 32;
+    let mut values = 0;
+    for _ in 0..MAX_ROUNDS {
+        let error = match telnyx_codegen::generate(
+            &normalised.text,
+            origin,
+            &telnyx_codegen::Options::default(),
+        ) {
+            Ok(generated) => {
+                normalised.report.fixups.push(spec::FixupCount {
+                    name: "generator_rejected_values".to_owned(),
+                    count: values,
+                });
+                return Ok(generated.client.lines().count());
+            }
+            Err(error) => error,
+        };
+        match spec::quarantine::generation_failure(normalised, &error, families, origin)? {
+            Some(repair) => {
+                progress.step(&format!("the generator refused a part ({error}); removed it"));
+                if let spec::quarantine::GenerationRepair::Value(_) = repair {
+                    values += 1;
+                }
+            }
+            None => {
+                return Err(Error::Generate {
+                    origin: origin.to_owned(),
+                    message: error.to_string(),
+                });
+            }
+        }
+    }
+    generate_all(&normalised.text, origin)
+}
+
 /// `spec sync` on an already parsed document (tests parse upstream once).
 pub fn sync_loaded(
     loaded: &Loaded,
     options: &SyncOptions,
     progress: &mut Progress,
 ) -> Result<SyncOutcome> {
-    let (normalised, additions) =
+    let (mut normalised, additions) =
         normalised(loaded, &options.tags, options.additions.as_ref(), progress)?;
-    let spec::Normalised { text, report, .. } = normalised;
     progress.step("generating the client (every family) to check the result");
-    let generated_lines = generate_all(&text, &options.out.display().to_string())?;
+    let generated_lines = generate_repairing(
+        &mut normalised,
+        additions.as_ref().map(|a| &a.families),
+        &options.out.display().to_string(),
+        progress,
+    )?;
+    let spec::Normalised { text, report, .. } = normalised;
     let lock_path = Lock::path_for(&options.out);
     let lock = Lock {
         source: options.source.display(),
@@ -345,7 +394,8 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
         for action in r.overlay.iter().filter(|a| a.nodes == 0) {
             let _ = writeln!(
                 s,
-                "warning: overlay action `{}` matches nothing in this upstream version",
+                "note: overlay action `{}` not applied in this version (its target matches \
+                 nothing)",
                 action.target
             );
         }

@@ -75,9 +75,9 @@ struct SyncArgs {
     /// spec/sync.toml, which also updates the family blocks of Cargo.toml and README.md).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Report overlay actions whose target matches nothing instead of failing: for syncing an
-    /// older upstream version, which predates what some corrections fix. Refused for the
-    /// vendored spec.
+    /// Report overlay actions whose target matches nothing instead of failing. This is what a
+    /// sync with `--out` elsewhere than the vendored spec always does (another upstream
+    /// version may not have the mistakes a correction fixes); refused for the vendored spec.
     #[arg(long)]
     allow_unmatched_overlay: bool,
     /// Our overlay (default: `overlay` in spec/sync.toml).
@@ -191,7 +191,10 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             }
             let project = is_vendored.then(|| ProjectFiles::at(&root));
             let mut additions = addition_files(&config, &root, args.overlay, args.families);
-            additions.allow_unmatched_overlay = args.allow_unmatched_overlay;
+            // Another upstream version, written elsewhere, may predate (or postdate) the
+            // mistakes our corrections fix: those are listed as not applied. The vendored spec
+            // takes every correction, so that a stale one is noticed and deleted.
+            additions.allow_unmatched_overlay = args.allow_unmatched_overlay || !is_vendored;
             let outcome = commands::sync(
                 &SyncOptions {
                     source,

@@ -161,7 +161,8 @@ impl Overlay {
             if pointers.is_empty() {
                 return Err(fail(format!(
                     "matches nothing in the synced document ({}). Upstream has changed: \
-                     update the target, or delete the action if it is no longer needed",
+                     update the target, or delete the action if it is no longer needed (a sync \
+                     of another version with --out elsewhere lists it as not applied instead)",
                     action.description.trim()
                 )));
             }

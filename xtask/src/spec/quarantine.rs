@@ -99,6 +99,74 @@ fn remove_node(work: &mut Work, tokens: &[&str], reason: &str) -> bool {
     removed
 }
 
+/// What [`generation_failure`] changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenerationRepair {
+    /// A value the generator rejects (a `default`, `enum`, `const` or `$ref`) was removed.
+    Value(String),
+    /// Operations were removed (recorded in the report's `removed`).
+    Operations(usize),
+}
+
+/// Handles one failure of the generator on `normalised`: removes the value it names, else the
+/// operation, else the component schema (with what needs it), then finishes the document again
+/// (pruning, family counts, validation). `None` when the failure names nothing to remove.
+pub fn generation_failure(
+    normalised: &mut super::Normalised,
+    error: &telnyx_codegen::CodegenError,
+    families: Option<&super::families::Families>,
+    origin: &str,
+) -> Result<Option<GenerationRepair>> {
+    let telnyx_codegen::CodegenError::Unsupported {
+        operation,
+        schema,
+        pointer: value,
+        message,
+        ..
+    } = error
+    else {
+        return Ok(None);
+    };
+    let reason = format!("the generator cannot generate it: {message}");
+    let mut work = Work::new(std::mem::take(&mut normalised.doc));
+    let repair = if let Some(value) = value.as_deref().filter(|v| work.doc.pointer(v).is_some()) {
+        if let Some((parent, key)) = value.rsplit_once('/') {
+            let key = pointer::unescape(key);
+            work.doc
+                .pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .and_then(|map| map.remove(&key));
+        }
+        Some(GenerationRepair::Value(value.to_owned()))
+    } else if let Some(operation) = operation {
+        let at = pointer::push(
+            &pointer::push("/paths", &operation.path),
+            &operation.method.to_ascii_lowercase(),
+        );
+        remove_holder(&mut work, &at, &reason).then_some(GenerationRepair::Operations(1))
+    } else if let Some(schema) = schema {
+        let at = pointer::push("/components/schemas", schema);
+        remove_holder(&mut work, &at, &reason)
+            .then(|| GenerationRepair::Operations(work.removed.len()))
+    } else {
+        None
+    };
+    let Work { mut doc, removed, .. } = work;
+    let report = &mut normalised.report;
+    report.removed.extend(removed);
+    if let Some(families) = families {
+        report.families = Some(families.assign(&mut doc));
+    }
+    report.pruned_components += super::prune::prune_components(&mut doc);
+    report.operations = crate::walk::operation_count(&doc);
+    let (text, openapi) = super::prune::check_refs(&doc, origin)
+        .and_then(|()| super::validate_openapi30(&doc, origin))?;
+    normalised.doc = doc;
+    normalised.text = text;
+    normalised.openapi = openapi;
+    Ok(repair)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
