@@ -199,7 +199,9 @@ fn generate_repairing(
         };
         match spec::quarantine::generation_failure(normalised, &error, families, origin)? {
             Some(repair) => {
-                progress.step(&format!("the generator refused a part ({error}); removed it"));
+                progress.step(&format!(
+                    "the generator refused a part ({error}); removed it"
+                ));
                 if let spec::quarantine::GenerationRepair::Value(_) = repair {
                     values += 1;
                 }
@@ -362,9 +364,14 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
         r.operations
     );
     for removed in &r.removed {
+        let at = if removed.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", removed.pointer)
+        };
         let _ = writeln!(
             s,
-            "  removed {} {} ({}): {}",
+            "  removed {} {} ({}){at}: {}",
             removed.method, removed.path, removed.operation_id, removed.reason
         );
     }

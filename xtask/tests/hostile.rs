@@ -1,6 +1,6 @@
 //! What hostile or careless input does to `xtask`: targets that are not regular files,
 //! unbounded or blocking sources, spec and lock written as one unit, references that cannot be
-//! resolved, duplicate keys, names that collide, and 3.1-only keywords. Each test fails on the
+//! resolved or contain themselves (repaired or removed, never a refused document), duplicate keys, names that collide, and 3.1-only keywords. Each test fails on the
 //! behaviour it guards against.
 
 mod support;
@@ -167,72 +167,90 @@ fn outputs_are_readable_by_everyone() {
     }
 }
 
-#[test]
-fn malformed_references_are_refused() {
-    let (dir, out) = synced_dir();
-    let number = mutated_fixture(
-        dir.path(),
-        "number.yaml",
-        "size: {$ref: '#/components/schemas/Size'}",
-        "size: {$ref: 42}",
-    );
-    assert_sync_fails(
-        &number,
-        &out,
-        dir.path(),
-        &[
-            "`$ref` is a number; it must be a string",
-            "/components/schemas/NewWidget/properties/size",
-        ],
-    );
-    let root = mutated_fixture(
-        dir.path(),
-        "root.yaml",
-        "size: {$ref: '#/components/schemas/Size'}",
-        "size: {$ref: '#'}",
-    );
-    assert_sync_fails(&root, &out, dir.path(), &["refers to the whole document"]);
+/// The count the lock records for fixup `name` in the sync written to `out`.
+fn lock_count(out: &Path, name: &str) -> usize {
+    let lock = std::fs::read_to_string(out.with_file_name("telnyx.lock")).unwrap();
+    let lock: toml::Value = toml::from_str(&lock).unwrap();
+    lock["fixup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"].as_str() == Some(name))
+        .and_then(|f| f["count"].as_integer())
+        .unwrap_or_else(|| panic!("no fixup {name} in the lock")) as usize
 }
 
 #[test]
-fn reference_cycles_without_an_exit_are_refused_with_their_path() {
-    let (dir, out) = synced_dir();
-    let pair = mutated_fixture(
-        dir.path(),
-        "pair.yaml",
-        "    Unused:\n      type: object\n      properties:\n        x: {type: integer}\n",
-        "    Unused: {$ref: '#/components/schemas/Other'}\n    Other: {$ref: '#/components/schemas/Unused'}\n",
-    );
-    assert_sync_fails(
-        &pair,
-        &out,
-        dir.path(),
-        &[
-            "the schema contains itself",
-            "#/components/schemas/Other → #/components/schemas/Unused",
-        ],
-    );
+fn malformed_references_are_removed_with_the_optional_property_holding_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, reference) in [
+        ("number", "42"),
+        ("root", "'#'"),
+        ("missing", "'#/nowhere'"),
+    ] {
+        let source = mutated_fixture(
+            dir.path(),
+            &format!("{name}.yaml"),
+            "size: {$ref: '#/components/schemas/Size'}",
+            &format!("size: {{$ref: {reference}}}"),
+        );
+        let out = dir.path().join(format!("{name}.json"));
+        let output = sync_to(&source, &out);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let doc = read_json(&out);
+        let new_widget = &doc["components"]["schemas"]["NewWidget"];
+        assert!(
+            new_widget["properties"].get("size").is_none(),
+            "{name}: {new_widget}"
+        );
+        assert!(
+            new_widget["properties"].get("name").is_some(),
+            "{name}: {new_widget}"
+        );
+        assert_eq!(lock_count(&out, "dangling_refs"), 1, "{name}");
+    }
+}
+
+#[test]
+fn reference_cycles_without_an_exit_lose_one_link() {
+    let dir = tempfile::tempdir().unwrap();
+    // A schema that is only a reference to itself goes, and so does what cannot do without it:
+    // the `anyOf` branch of Widget.size and the optional NewWidget.size.
     let own = mutated_fixture(
         dir.path(),
         "own.yaml",
         "    Size:\n      type: string\n      enum: [small, large]\n",
         "    Size: {$ref: '#/components/schemas/Size'}\n",
     );
-    assert_sync_fails(
-        &own,
-        &out,
-        dir.path(),
-        &["#/components/schemas/Size → #/components/schemas/Size"],
-    );
-    // Through an optional property the recursion ends: that syncs.
-    let fine = mutated_fixture(
-        dir.path(),
-        "fine.yaml",
-        "        x: {type: integer}\n",
-        "        x: {type: integer}\n        next: {$ref: '#/components/schemas/Unused'}\n",
-    );
-    let output = sync_to(&fine, &dir.path().join("fine.json"));
+    let out = dir.path().join("own.json");
+    let output = sync_to(&own, &out);
     assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(lock_count(&out, "self_containing_schemas"), 1);
+    let doc = read_json(&out);
+    assert!(doc["components"]["schemas"].get("Size").is_none());
+    assert!(
+        doc["components"]["schemas"]["NewWidget"]["properties"]
+            .get("size")
+            .is_none()
+    );
+    // A required link back to itself becomes optional, and the type generates.
+    let required = mutated_fixture(
+        dir.path(),
+        "required.yaml",
+        "    Size:\n      type: string\n      enum: [small, large]\n",
+        "    Size:\n      type: object\n      required: [inner]\n      properties:\n        inner: {$ref: '#/components/schemas/Size'}\n",
+    );
+    let out = dir.path().join("required.json");
+    let output = sync_to(&required, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(lock_count(&out, "self_containing_schemas"), 1);
+    let size = &read_json(&out)["components"]["schemas"]["Size"];
+    assert!(
+        size.get("required")
+            .is_none_or(|r| r == &serde_json::json!([])),
+        "{size}"
+    );
+    assert!(size["properties"].get("inner").is_some(), "{size}");
 }
 
 #[test]
@@ -278,28 +296,34 @@ fn duplicate_keys_are_refused_with_both_positions() {
 }
 
 #[test]
-fn errors_point_into_the_source_not_the_converted_document() {
-    let (dir, out) = synced_dir();
+fn a_malformed_operation_is_removed_and_named_by_its_source_pointer() {
+    let dir = tempfile::tempdir().unwrap();
     let bad = mutated_fixture(
         dir.path(),
         "shape.yaml",
         "          required: true\n          schema: {type: string, format: uuid}\n",
         "          required: true\n          schema: {type: string, format: uuid}\n          style: 17\n",
     );
-    let text = std::fs::read_to_string(&bad).unwrap();
-    let line = text
+    let out = dir.path().join("shape.json");
+    let output = sync_to(&bad, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The pointer is the source's (`/v2/gadgets/…`), not the converted document's.
+    let pointer = "/paths/~1v2~1gadgets~1{gadget_id}/get/parameters/0";
+    let summary = stdout(&output);
+    let line = summary
         .lines()
-        .position(|l| l == "        - name: gadget_id")
-        .unwrap()
-        + 1;
-    assert_sync_fails(
-        &bad,
-        &out,
-        dir.path(),
-        &[
-            "/paths/~1v2~1gadgets~1{gadget_id}/get/parameters/0",
-            &format!("(source line {line}, column 11)"),
-        ],
+        .find(|l| l.contains("removed GET /gadgets/{gadget_id}"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(
+        line.contains(&format!("at {pointer}: not valid OpenAPI 3.0")),
+        "{line}"
+    );
+    let lock = std::fs::read_to_string(out.with_file_name("telnyx.lock")).unwrap();
+    assert!(lock.contains(&format!("pointer = \"{pointer}\"")), "{lock}");
+    assert!(
+        read_json(&out)["paths"]
+            .get("/gadgets/{gadget_id}")
+            .is_none()
     );
 }
 

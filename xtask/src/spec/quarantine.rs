@@ -85,7 +85,9 @@ fn remove_node(work: &mut Work, tokens: &[&str], reason: &str) -> bool {
     let Some((last, parent)) = tokens.split_last() else {
         return false;
     };
-    let parent_pointer = parent.iter().fold(String::new(), |p, t| pointer::push(&p, t));
+    let parent_pointer = parent
+        .iter()
+        .fold(String::new(), |p, t| pointer::push(&p, t));
     let removed = work
         .doc
         .pointer_mut(&parent_pointer)
@@ -146,12 +148,14 @@ pub fn generation_failure(
         remove_holder(&mut work, &at, &reason).then_some(GenerationRepair::Operations(1))
     } else if let Some(schema) = schema {
         let at = pointer::push("/components/schemas", schema);
-        remove_holder(&mut work, &at, &reason)
-            .then(|| GenerationRepair::Operations(work.removed.len()))
+        let removed = remove_holder(&mut work, &at, &reason);
+        removed.then_some(GenerationRepair::Operations(work.removed.len()))
     } else {
         None
     };
-    let Work { mut doc, removed, .. } = work;
+    let Work {
+        mut doc, removed, ..
+    } = work;
     let report = &mut normalised.report;
     report.removed.extend(removed);
     if let Some(families) = families {
@@ -195,7 +199,9 @@ mod tests {
         assert_eq!(work.removed.len(), 1);
         assert_eq!(work.removed[0].pointer, "/paths/~1a/get/parameters/0");
         assert!(
-            work.removed[0].reason.starts_with("not valid OpenAPI 3.0 at /paths/~1a/get"),
+            work.removed[0]
+                .reason
+                .starts_with("not valid OpenAPI 3.0 at /paths/~1a/get"),
             "{}",
             work.removed[0].reason
         );
@@ -215,7 +221,9 @@ mod tests {
         assert!(work.doc["paths"].get("/b").is_some());
         assert_eq!(work.removed.len(), 1);
         assert!(
-            work.removed[0].reason.contains("names what was removed: not valid OpenAPI 3.0"),
+            work.removed[0]
+                .reason
+                .contains("names what was removed: not valid OpenAPI 3.0"),
             "{}",
             work.removed[0].reason
         );

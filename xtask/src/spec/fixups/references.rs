@@ -190,9 +190,13 @@ pub fn deep_refs(work: &mut Work) -> usize {
     count
 }
 
-/// Whether a reference names something inside a component or outside `components`.
+/// Whether a reference names something inside a component or outside `components`. A
+/// reference into `$defs`/`definitions` is not: the 3.1 conversion gives those definitions
+/// components of their own names.
 fn is_deep(tokens: &[String]) -> bool {
-    !(tokens.len() == 3 && tokens[0] == "components") && !tokens.is_empty()
+    let whole_component = tokens.len() == 3 && tokens[0] == "components";
+    let in_definitions = tokens.iter().any(|t| t == "$defs" || t == "definitions");
+    !(tokens.is_empty() || whole_component || in_definitions)
 }
 
 /// Moves the target of `reference` into a component and leaves a reference in its place;
@@ -480,9 +484,11 @@ fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usiz
         .filter(|(r, _)| !matches!(r, Removal::Element { .. }));
     for (removal, (at, reference)) in others.chain(elements) {
         let target = reference.trim_matches('"').trim_start_matches('#');
-        let reason = match work.dropped.iter().find(|(dropped, _)| {
-            target == dropped || target.starts_with(&format!("{dropped}/"))
-        }) {
+        let reason = match work
+            .dropped
+            .iter()
+            .find(|(dropped, _)| target == dropped || target.starts_with(&format!("{dropped}/")))
+        {
             Some((_, why)) => format!("`$ref` {reference} at {at} names what was removed: {why}"),
             None => format!("`$ref` {reference} at {at} names nothing in the document"),
         };

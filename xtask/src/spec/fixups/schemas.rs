@@ -26,27 +26,32 @@ pub fn self_containing_schemas(work: &mut Work) -> usize {
             .into_iter()
             .rev()
             .any(|(owner, name)| {
-                let Some(Value::Array(required)) = work
-                    .doc
-                    .pointer_mut(&owner)
-                    .and_then(|schema| schema.get_mut("required"))
+                let Some(schema) = work.doc.pointer_mut(&owner).and_then(Value::as_object_mut)
                 else {
+                    return false;
+                };
+                let Some(Value::Array(required)) = schema.get_mut("required") else {
                     return false;
                 };
                 let before = required.len();
                 required.retain(|n| n.as_str() != Some(&name));
-                required.len() < before
+                let relaxed = required.len() < before;
+                // OpenAPI 3.0 wants a `required` list to name at least one property.
+                if required.is_empty() {
+                    schema.remove("required");
+                }
+                relaxed
             });
         if !relaxed {
             match cycle.start.rsplit_once('/') {
                 Some((parent, name)) => {
                     let name = crate::pointer::unescape(name);
-                    if !work
+                    let removed = work
                         .doc
                         .pointer_mut(parent)
                         .and_then(Value::as_object_mut)
-                        .is_some_and(|map| map.remove(&name).is_some())
-                    {
+                        .and_then(|map| map.remove(&name));
+                    if removed.is_none() {
                         break;
                     }
                 }
