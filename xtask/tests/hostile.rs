@@ -1,7 +1,8 @@
 //! What hostile or careless input does to `xtask`: targets that are not regular files,
 //! unbounded or blocking sources, spec and lock written as one unit, references that cannot be
-//! resolved or contain themselves (repaired or removed, never a refused document), duplicate keys, names that collide, and 3.1-only keywords. Each test fails on the
-//! behaviour it guards against.
+//! resolved or contain themselves (repaired or removed, never a refused document), duplicate
+//! keys, names that collide, and 3.1-only keywords. Each test fails on the behaviour it guards
+//! against.
 
 mod support;
 
