@@ -12,7 +12,7 @@ use crate::pointer::push;
 pub use telnyx_codegen::select::METHODS;
 
 /// Schema keywords whose value is one schema.
-const SINGLE_SCHEMA_KEYS: [&str; 12] = [
+pub(crate) const SINGLE_SCHEMA_KEYS: [&str; 12] = [
     "items",
     "additionalProperties",
     "not",
@@ -28,7 +28,7 @@ const SINGLE_SCHEMA_KEYS: [&str; 12] = [
 ];
 
 /// Schema keywords whose value is a map of schemas.
-const MAP_SCHEMA_KEYS: [&str; 5] = [
+pub(crate) const MAP_SCHEMA_KEYS: [&str; 5] = [
     "properties",
     "patternProperties",
     "$defs",
@@ -37,7 +37,7 @@ const MAP_SCHEMA_KEYS: [&str; 5] = [
 ];
 
 /// Schema keywords whose value is a list of schemas.
-const LIST_SCHEMA_KEYS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+pub(crate) const LIST_SCHEMA_KEYS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// A callback on one schema object.
 pub type SchemaVisitorMut<'a> = dyn FnMut(&mut Map<String, Value>) + 'a;

@@ -51,27 +51,7 @@ pub fn remove_holder(work: &mut Work, at: &str, reason: &str) -> bool {
         [first, path, method, ..] if first == "paths" && METHODS.contains(&method.as_str()) => {
             fixups::remove_operation(work, path, method, reason, at)
         }
-        [first, path, ..] if first == "paths" => {
-            let methods: Vec<String> = work
-                .doc
-                .pointer(&pointer::push("/paths", path))
-                .and_then(Value::as_object)
-                .map(|item| {
-                    item.keys()
-                        .filter(|k| METHODS.contains(&k.as_str()))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut any = false;
-            for method in &methods {
-                any |= fixups::remove_operation(work, path, method, reason, at);
-            }
-            if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
-                any |= paths.remove(path).is_some();
-            }
-            any
-        }
+        [first, path, ..] if first == "paths" => fixups::remove_path_item(work, path, reason, at),
         [first, kind, name, ..] if first == "components" => {
             remove_node(work, &["components", kind, name], reason)
         }

@@ -15,27 +15,7 @@ use serde_json::{Map, Value, json};
 use super::*;
 use crate::pointer::{self, push};
 use crate::spec::schema::is_json_media_type;
-use crate::walk::{self, METHODS};
-
-/// Schema keywords whose value maps names to schemas (as the walker reads them).
-const MAP_SCHEMA_KEYS: [&str; 5] = [
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-/// Schema keywords whose value lists schemas.
-const LIST_SCHEMA_KEYS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
-/// Schema keywords whose value is one schema.
-const SINGLE_SCHEMA_KEYS: [&str; 6] = [
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "additionalItems",
-];
+use crate::walk::{self, LIST_SCHEMA_KEYS, MAP_SCHEMA_KEYS, METHODS, SINGLE_SCHEMA_KEYS};
 
 /// Schema `$ref`s to a response, a request body or a parameter → a reference to that object's
 /// schema; to a schema written among the responses → a reference to a copy of it among the
@@ -496,23 +476,7 @@ fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usiz
             Removal::Operation { path, method } => {
                 remove_operation(work, path, method, &reason, at)
             }
-            Removal::PathItem { path } => {
-                let methods: Vec<String> = work
-                    .doc
-                    .pointer(&push("/paths", path))
-                    .and_then(Value::as_object)
-                    .map(|item| {
-                        item.keys()
-                            .filter(|k| METHODS.contains(&k.as_str()))
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                for method in &methods {
-                    remove_operation(work, path, method, &reason, at);
-                }
-                remove_entry(&mut work.doc, "/paths", path)
-            }
+            Removal::PathItem { path } => remove_path_item(work, path, &reason, at),
             Removal::Entry { object, key } => {
                 let removed = remove_entry(&mut work.doc, object, key);
                 // A removed property leaves its schema's `required` list too.
@@ -550,6 +514,27 @@ fn remove_entry(doc: &mut Value, object: &str, key: &str) -> bool {
     doc.pointer_mut(object)
         .and_then(Value::as_object_mut)
         .is_some_and(|map: &mut Map<String, Value>| map.remove(key).is_some())
+}
+
+/// Removes the path item `path` and every operation in it (each recorded with `reason` and the
+/// pointer of the cause); whether there was anything to remove.
+pub fn remove_path_item(work: &mut Work, path: &str, reason: &str, cause: &str) -> bool {
+    let methods: Vec<String> = work
+        .doc
+        .pointer(&push("/paths", path))
+        .and_then(Value::as_object)
+        .map(|item| {
+            item.keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut any = false;
+    for method in &methods {
+        any |= remove_operation(work, path, method, reason, cause);
+    }
+    remove_entry(&mut work.doc, "/paths", path) || any
 }
 
 /// Removes the operation `method` `path` (and its path item when it holds no other), recording
