@@ -329,6 +329,43 @@ fn a_malformed_operation_is_removed_and_named_by_its_source_pointer() {
 }
 
 #[test]
+fn what_the_generator_refuses_is_removed_by_the_smallest_part() {
+    let dir = tempfile::tempdir().unwrap();
+    // A value the generator rejects (an integer enum of strings): the value goes, the
+    // operations stay.
+    let value = mutated_fixture(
+        dir.path(),
+        "value.yaml",
+        "        name: {type: string}\n        size:",
+        "        name: {type: string}\n        count: {type: integer, enum: [big]}\n        size:",
+    );
+    let out = dir.path().join("value.json");
+    let output = sync_to(&value, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(lock_count(&out, "generator_rejected_values"), 1);
+    let count = &read_json(&out)["components"]["schemas"]["NewWidget"]["properties"]["count"];
+    assert_eq!(count, &serde_json::json!({"type": "integer"}));
+    // A parameter reference to a schema, which the generator's reader refuses: that one
+    // operation goes, with the reader's message.
+    let parameter = mutated_fixture(
+        dir.path(),
+        "parameter.yaml",
+        "      parameters:\n        - name: gadget_id\n",
+        "      parameters:\n        - $ref: '#/components/schemas/Size'\n        - name: gadget_id\n",
+    );
+    let out = dir.path().join("parameter.json");
+    let output = sync_to(&parameter, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = stdout(&output);
+    let line = summary
+        .lines()
+        .find(|l| l.contains("removed GET /gadgets/{gadget_id}"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(line.contains("the generator cannot read it"), "{line}");
+    assert!(line.contains("does not name a parameter"), "{line}");
+}
+
+#[test]
 fn colliding_and_reserved_operation_names_are_renamed_by_sync_and_refused_by_codegen() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(fixture())

@@ -91,10 +91,12 @@ macro_rules! named {
 /// Repairs of upstream mistakes that would stop the whole document (a malformed reference,
 /// a Swagger 2 habit, a path template its parameters disagree with), in order; they run first,
 /// so that everything after reads a document whose references resolve.
-const REPAIRS: [WorkFixup; 8] = named![
+const REPAIRS: [WorkFixup; 10] = named![
+    fixups::document_info,
     fixups::boolean_required,
     fixups::body_parameters,
     fixups::misplaced_refs,
+    fixups::schema_refs_as_objects,
     fixups::deep_refs,
     fixups::self_containing_schemas,
     fixups::dangling_refs,

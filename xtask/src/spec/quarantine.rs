@@ -99,6 +99,12 @@ pub fn generation_failure(
     families: Option<&super::families::Families>,
     origin: &str,
 ) -> Result<Option<GenerationRepair>> {
+    if let telnyx_codegen::CodegenError::Document {
+        json_path, message, ..
+    } = error
+    {
+        return remove_named_operation(normalised, json_path, message, families, origin);
+    }
     let telnyx_codegen::CodegenError::Unsupported {
         operation,
         schema,
@@ -133,6 +139,56 @@ pub fn generation_failure(
     } else {
         None
     };
+    finish(normalised, work, families, origin)?;
+    Ok(repair)
+}
+
+/// The generator's reader refused the operation its dotted `json_path` (`paths./rooms.get.…`)
+/// names: that operation is removed. `None` when the path names no operation.
+fn remove_named_operation(
+    normalised: &mut super::Normalised,
+    json_path: &str,
+    message: &str,
+    families: Option<&super::families::Families>,
+    origin: &str,
+) -> Result<Option<GenerationRepair>> {
+    let Some(rest) = json_path.strip_prefix("paths.") else {
+        return Ok(None);
+    };
+    // Paths may hold dots (`/.well-known/…`): the longest path that prefixes the rest wins.
+    let Some((path, method)) = normalised
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.keys())
+        .filter_map(|path| {
+            let after = rest.strip_prefix(path.as_str())?.strip_prefix('.')?;
+            let method = after.split('.').next()?;
+            METHODS
+                .contains(&method)
+                .then(|| (path.clone(), method.to_owned()))
+        })
+        .max_by_key(|(path, _)| path.len())
+    else {
+        return Ok(None);
+    };
+    let at = pointer::push(&pointer::push("/paths", &path), &method);
+    let mut work = Work::new(std::mem::take(&mut normalised.doc));
+    let reason = format!("the generator cannot read it: {message}");
+    let removed = fixups::remove_operation(&mut work, &path, &method, &reason, &at);
+    finish(normalised, work, families, origin)?;
+    Ok(removed.then_some(GenerationRepair::Operations(1)))
+}
+
+/// Puts `work`'s document back into `normalised` and finishes it again: removals recorded,
+/// families counted, unused components pruned, the text and typed document rebuilt.
+fn finish(
+    normalised: &mut super::Normalised,
+    work: Work,
+    families: Option<&super::families::Families>,
+    origin: &str,
+) -> Result<()> {
     let Work {
         mut doc, removed, ..
     } = work;
@@ -148,7 +204,7 @@ pub fn generation_failure(
     normalised.doc = doc;
     normalised.text = text;
     normalised.openapi = openapi;
-    Ok(repair)
+    Ok(())
 }
 
 #[cfg(test)]

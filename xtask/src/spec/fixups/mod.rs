@@ -78,6 +78,7 @@ impl Work {
     }
 }
 
+mod document;
 mod media_types;
 mod operation_names;
 mod parameters;
@@ -90,6 +91,7 @@ mod shared;
 mod swagger2;
 mod type_names;
 
+pub use self::document::*;
 pub use self::media_types::*;
 pub use self::operation_names::*;
 pub use self::parameters::*;

@@ -100,6 +100,65 @@ pub fn misplaced_refs(work: &mut Work) -> usize {
     fixes.len()
 }
 
+/// A `$ref` where a response or a request body belongs that names a schema → a response or
+/// body whose JSON content is that schema.
+///
+/// `responses: {200: {$ref: '#/components/schemas/Address'}}` says what the answer's body
+/// is, in the place of the response object that would carry it; the reader refuses the whole
+/// document over it. Wrapping the reference in the object OpenAPI wants there says the same.
+pub fn schema_refs_as_objects(work: &mut Work) -> usize {
+    let mut places: Vec<(String, bool)> = Vec::new();
+    let names_schema = |doc: &Value, holder: &Value| {
+        let Some(reference) = holder.get("$ref").and_then(Value::as_str) else {
+            return false;
+        };
+        let Some(tokens) = pointer::local_ref_tokens(reference) else {
+            return false;
+        };
+        tokens.len() == 3 && tokens[0] == "components" && tokens[1] == "schemas"
+            || !matches!(
+                tokens.get(1).map(String::as_str),
+                Some("responses" | "requestBodies")
+            ) && pointer::resolve(doc, reference).is_some_and(looks_like_schema)
+    };
+    walk::operations(&work.doc, &mut |path, method, operation| {
+        let at = push(&push("/paths", path), method);
+        if operation
+            .get("requestBody")
+            .is_some_and(|b| names_schema(&work.doc, b))
+        {
+            places.push((push(&at, "requestBody"), true));
+        }
+        if let Some(Value::Object(responses)) = operation.get("responses") {
+            for (code, response) in responses {
+                if names_schema(&work.doc, response) {
+                    places.push((push(&push(&at, "responses"), code), false));
+                }
+            }
+        }
+    });
+    for (section, is_body) in [("responses", false), ("requestBodies", true)] {
+        if let Some(Value::Object(entries)) = work.doc.pointer(&push("/components", section)) {
+            for (name, entry) in entries {
+                if names_schema(&work.doc, entry) {
+                    places.push((push(&push("/components", section), name), is_body));
+                }
+            }
+        }
+    }
+    for (at, is_body) in &places {
+        if let Some(slot) = work.doc.pointer_mut(at) {
+            let content = json!({"application/json": {"schema": slot.clone()}});
+            *slot = if *is_body {
+                json!({"required": true, "content": content})
+            } else {
+                json!({"description": "", "content": content})
+            };
+        }
+    }
+    places.len()
+}
+
 /// Whether an object outside `components/schemas` is a schema (it has schema keywords and no
 /// `content`).
 fn looks_like_schema(target: &Value) -> bool {
@@ -614,6 +673,31 @@ mod tests {
             json!({"data": {"type": "array"}})
         );
         assert_eq!(misplaced_refs(&mut w), 0);
+    }
+
+    #[test]
+    fn a_schema_named_as_a_response_or_body_is_wrapped() {
+        let schema = json!({"$ref": "#/components/schemas/Address"});
+        let mut w = work(json!({"paths": {"/a": {"post": {
+            "requestBody": schema.clone(),
+            "responses": {"200": schema.clone(), "404": {"$ref": "#/components/responses/No"}}
+        }}}, "components": {"schemas": {"Address": {"type": "object"}},
+            "responses": {"No": {"description": "no"}}}}));
+        assert_eq!(schema_refs_as_objects(&mut w), 2);
+        let op = &w.doc["paths"]["/a"]["post"];
+        assert_eq!(
+            op["responses"]["200"],
+            json!({"description": "", "content": {"application/json": {"schema": schema}}})
+        );
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"],
+            schema
+        );
+        assert_eq!(
+            op["responses"]["404"],
+            json!({"$ref": "#/components/responses/No"})
+        );
+        assert_eq!(schema_refs_as_objects(&mut w), 0);
     }
 
     #[test]
