@@ -61,6 +61,15 @@ fn run() -> Result<(), String> {
         }
     })?;
 
+    // Video's room-token session is built on the two token operations. A spec of an older
+    // upstream version (given in TELNYX_CLIENT_SPEC) may lack them; the session is then left
+    // out instead of failing the build.
+    println!("cargo::rustc-check-cfg=cfg(telnyx_room_tokens)");
+    let has = |id: &str| generated.operations.iter().any(|op| op.id == id);
+    if has("CreateRoomClientToken") && has("RefreshRoomClientToken") {
+        println!("cargo::rustc-cfg=telnyx_room_tokens");
+    }
+
     write(&out_dir.join("telnyx_client.rs"), &generated.client)?;
     if let Some(mock) = &generated.mock {
         write(&out_dir.join("telnyx_mock.rs"), mock)?;

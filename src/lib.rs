@@ -15,12 +15,14 @@ pub mod pagination;
 mod progenitor_bridge;
 pub mod retry;
 mod transport;
-#[cfg(feature = "video")]
+// The room-token session needs the spec's two room token operations (`build.rs` sets the cfg
+// when the generated client has them).
+#[cfg(all(feature = "video", telnyx_room_tokens))]
 pub mod video;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
-#[cfg(feature = "video")]
+#[cfg(all(feature = "video", telnyx_room_tokens))]
 pub use crate::video::room_token;
 
 /// The code generated from `spec/telnyx.json` by `telnyx-codegen` (at build time).
@@ -52,7 +54,7 @@ pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 pub use crate::pagination::{Page, PageMeta, Paginate, Paginator};
 pub use crate::retry::RetryPolicy;
-#[cfg(feature = "video")]
+#[cfg(all(feature = "video", telnyx_room_tokens))]
 pub use crate::video::{
     RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
 };

@@ -119,7 +119,7 @@ const CONVERSIONS: [DocFixup; 10] = named![
 ];
 
 /// progenitor fixups, in order.
-const FIXUPS: [WorkFixup; 23] = named![
+const FIXUPS: [WorkFixup; 24] = named![
     fixups::remove_websockets,
     fixups::remove_foreign_servers,
     fixups::remove_multipart_only,
@@ -138,6 +138,7 @@ const FIXUPS: [WorkFixup; 23] = named![
     fixups::hoist_inline_errors,
     fixups::enum_variant_collisions,
     fixups::nonconforming_defaults,
+    fixups::structured_defaults,
     fixups::invalid_patterns,
     fixups::component_name_collisions,
     fixups::inline_name_collisions,

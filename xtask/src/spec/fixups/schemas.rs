@@ -95,6 +95,30 @@ pub fn enum_variant_collisions(work: &mut Work) -> usize {
     count
 }
 
+/// `default` values that hold objects (a non-empty object, or an array with an object or array
+/// in it) → dropped.
+///
+/// Upstream has written example data as a default (`tools: [{type: retrieval, retrieval:
+/// {bucket_ids: [my_bucket_id_1]}}]`). The generated client fills a field the API leaves out
+/// with its default, so it would invent that data; and typify writes such a default as a Rust
+/// expression that does not compile when the items are one of several shapes. A default of
+/// `{}` or of scalars is kept.
+pub fn structured_defaults(work: &mut Work) -> usize {
+    let mut count = 0;
+    walk::schemas_mut(&mut work.doc, &mut |schema| {
+        let structured = match schema.get("default") {
+            Some(Value::Object(map)) => !map.is_empty(),
+            Some(Value::Array(items)) => items.iter().any(|i| i.is_object() || i.is_array()),
+            _ => false,
+        };
+        if structured {
+            schema.remove("default");
+            count += 1;
+        }
+    });
+    count
+}
+
 /// `default` values that their own schema rejects (e.g. `default: null` on a non-nullable
 /// integer, a default outside the enum) → dropped.
 ///
@@ -201,6 +225,35 @@ mod tests {
         assert_eq!(props["country_code"], json!({"type": "string"}));
         assert_eq!(props["phone_number"]["pattern"], "^\\+[1-9]\\d{1,14}$");
         assert_eq!(invalid_patterns(&mut w), 0);
+    }
+}
+
+#[cfg(test)]
+mod structured_default_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn example_data_as_a_default_is_dropped_and_plain_defaults_stay() {
+        let mut w = work(
+            json!({"paths": {}, "components": {"schemas": {"Assistant": {
+            "type": "object", "properties": {
+                "tools": {"type": "array", "items": {"type": "object"},
+                    "default": [{"type": "retrieval", "retrieval": {"bucket_ids": ["b"]}}]},
+                "meta": {"type": "object", "default": {}},
+                "names": {"type": "array", "items": {"type": "string"}, "default": ["a"]},
+                "options": {"type": "object", "default": {"a": 1}}
+            }}}}}),
+        );
+        assert_eq!(structured_defaults(&mut w), 2);
+        let properties = &w.doc["components"]["schemas"]["Assistant"]["properties"];
+        assert!(properties["tools"].get("default").is_none());
+        assert!(properties["options"].get("default").is_none());
+        assert_eq!(properties["meta"]["default"], json!({}));
+        assert_eq!(properties["names"]["default"], json!(["a"]));
+        assert_eq!(structured_defaults(&mut w), 0);
     }
 }
 
