@@ -274,6 +274,7 @@ pub fn sync_loaded(
         fixups: report.fixups.clone(),
         overlay: report.overlay.clone(),
         removed: report.removed.clone(),
+        removed_parts: report.removed_parts.clone(),
         dropped_keywords: report.dropped_keywords.clone(),
     };
     let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
@@ -374,6 +375,9 @@ pub fn sync_summary(outcome: &SyncOutcome) -> String {
             "  removed {} {} ({}){at}: {}",
             removed.method, removed.path, removed.operation_id, removed.reason
         );
+    }
+    for part in &r.removed_parts {
+        let _ = writeln!(s, "  removed part {}: {}", part.pointer, part.reason);
     }
     if !r.dropped_keywords.is_empty() {
         let _ = writeln!(

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::spec::fixups::RemovedPart;
 use crate::spec::keywords::DroppedKeyword;
 use crate::spec::overlay::AppliedAction;
 use crate::spec::{FixupCount, RemovedOperation};
@@ -65,6 +66,13 @@ pub struct Lock {
     /// Operations removed, with reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<RemovedOperation>,
+    /// Other parts (properties, branches, components, values) removed, with reasons.
+    #[serde(
+        default,
+        rename = "removed_part",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub removed_parts: Vec<RemovedPart>,
     /// JSON Schema keywords removed because OpenAPI 3.0 has no form for them.
     #[serde(
         default,
@@ -156,6 +164,10 @@ mod tests {
             fixups: vec![FixupCount {
                 name: "type_arrays".into(),
                 count: 2,
+            }],
+            removed_parts: vec![RemovedPart {
+                pointer: "/components/schemas/A/properties/b".into(),
+                reason: "`$ref` names nothing".into(),
             }],
             removed: vec![RemovedOperation {
                 method: "GET".into(),

@@ -209,6 +209,13 @@ fn malformed_references_are_removed_with_the_optional_property_holding_them() {
             "{name}: {new_widget}"
         );
         assert_eq!(lock_count(&out, "dangling_refs"), 1, "{name}");
+        let lock = std::fs::read_to_string(out.with_file_name("telnyx.lock")).unwrap();
+        assert!(
+            lock.contains(
+                "[[removed_part]]\npointer = \"/components/schemas/NewWidget/properties/size\""
+            ),
+            "{name}: {lock}"
+        );
     }
 }
 

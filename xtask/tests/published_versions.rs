@@ -109,6 +109,9 @@ fn every_published_version_syncs_and_generates() {
                 removed.method, removed.path, removed.operation_id, removed.pointer, removed.reason
             );
         }
+        for part in &report.removed_parts {
+            eprintln!("  removed part {}: {}", part.pointer, part.reason);
+        }
         assert_eq!(
             report.source_operations,
             report.operations + report.removed.len() + report.unselected_operations,

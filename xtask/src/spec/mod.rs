@@ -47,6 +47,8 @@ pub struct Report {
     pub fixups: Vec<FixupCount>,
     /// Operations removed because progenitor cannot generate them.
     pub removed: Vec<RemovedOperation>,
+    /// Other parts removed because they could not be repaired.
+    pub removed_parts: Vec<fixups::RemovedPart>,
     /// Operations in the source document.
     pub source_operations: usize,
     /// Operations dropped because their tags were not selected.
@@ -271,8 +273,15 @@ pub fn normalise(
         mut doc,
         removed,
         moved,
-        ..
+        removed_parts,
     } = work;
+    report.removed_parts = removed_parts
+        .into_iter()
+        .map(|mut part| {
+            part.pointer = source_pointer(&part.pointer, &moved);
+            part
+        })
+        .collect();
     report.removed = removed
         .into_iter()
         .map(|mut r| {

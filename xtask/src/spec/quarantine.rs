@@ -74,8 +74,10 @@ fn remove_node(work: &mut Work, tokens: &[&str], reason: &str) -> bool {
         .and_then(Value::as_object_mut)
         .is_some_and(|map| map.remove(*last).is_some());
     if removed {
-        work.dropped
-            .push((pointer::push(&parent_pointer, last), reason.to_owned()));
+        work.removed_parts.push(fixups::RemovedPart {
+            pointer: pointer::push(&parent_pointer, last),
+            reason: reason.to_owned(),
+        });
         fixups::dangling_refs(work);
     }
     removed
@@ -120,10 +122,17 @@ pub fn generation_failure(
     let repair = if let Some(value) = value.as_deref().filter(|v| work.doc.pointer(v).is_some()) {
         if let Some((parent, key)) = value.rsplit_once('/') {
             let key = pointer::unescape(key);
-            work.doc
+            let removed = work
+                .doc
                 .pointer_mut(parent)
                 .and_then(Value::as_object_mut)
                 .and_then(|map| map.remove(&key));
+            if removed.is_some() {
+                work.removed_parts.push(fixups::RemovedPart {
+                    pointer: value.to_owned(),
+                    reason: reason.clone(),
+                });
+            }
         }
         Some(GenerationRepair::Value(value.to_owned()))
     } else if let Some(operation) = operation {
@@ -190,10 +199,14 @@ fn finish(
     origin: &str,
 ) -> Result<()> {
     let Work {
-        mut doc, removed, ..
+        mut doc,
+        removed,
+        removed_parts,
+        ..
     } = work;
     let report = &mut normalised.report;
     report.removed.extend(removed);
+    report.removed_parts.extend(removed_parts);
     if let Some(families) = families {
         report.families = Some(families.assign(&mut doc));
     }

@@ -28,6 +28,16 @@ pub struct RemovedOperation {
     pub pointer: String,
 }
 
+/// A part of the document other than an operation (a property, a `oneOf` branch, a component,
+/// a value) removed because it could not be repaired, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedPart {
+    /// JSON pointer of the part (in the source document, where it was moved since).
+    pub pointer: String,
+    /// Why it was removed.
+    pub reason: String,
+}
+
 impl RemovedOperation {
     /// The record for the operation `method` `path` (`operation` is its object, for its id).
     pub fn new(
@@ -61,9 +71,9 @@ pub struct Work {
     /// Nodes moved so far, as (JSON pointer now, JSON pointer in the source), so that an error
     /// found later can name the node where the user will look for it.
     pub moved: Vec<(String, String)>,
-    /// Nodes removed because they could not be repaired, as (JSON pointer, why), so that the
-    /// removal of what referred to them can say why.
-    pub dropped: Vec<(String, String)>,
+    /// Parts removed because they could not be repaired (also so that the removal of what
+    /// referred to them can say why).
+    pub removed_parts: Vec<RemovedPart>,
 }
 
 impl Work {
@@ -73,7 +83,7 @@ impl Work {
             doc,
             removed: Vec::new(),
             moved: Vec::new(),
-            dropped: Vec::new(),
+            removed_parts: Vec::new(),
         }
     }
 }

@@ -523,15 +523,22 @@ fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usiz
         .filter(|(r, _)| !matches!(r, Removal::Element { .. }));
     for (removal, (at, reference)) in others.chain(elements) {
         let target = reference.trim_matches('"').trim_start_matches('#');
-        let reason = match work
-            .dropped
-            .iter()
-            .find(|(dropped, _)| target == dropped || target.starts_with(&format!("{dropped}/")))
-        {
-            Some((_, why)) => format!("`$ref` {reference} at {at} names what was removed: {why}"),
+        let reason = match work.removed_parts.iter().find(|part| {
+            target == part.pointer || target.starts_with(&format!("{}/", part.pointer))
+        }) {
+            Some(part) => format!(
+                "`$ref` {reference} at {at} names what was removed: {}",
+                part.reason
+            ),
             None => format!("`$ref` {reference} at {at} names nothing in the document"),
         };
-        count += usize::from(match removal {
+        let part = match removal {
+            Removal::Entry { object, key } => Some(push(object, key)),
+            Removal::Element { list, index } => Some(push(list, &index.to_string())),
+            Removal::Node { pointer } => Some(pointer.clone()),
+            Removal::Operation { .. } | Removal::PathItem { .. } => None,
+        };
+        let applied = match removal {
             Removal::Operation { path, method } => {
                 remove_operation(work, path, method, &reason, at)
             }
@@ -563,7 +570,11 @@ fn apply(work: &mut Work, removals: BTreeMap<Removal, (String, String)>) -> usiz
                 }
                 None => false,
             },
-        });
+        };
+        if let (true, Some(pointer)) = (applied, part) {
+            work.removed_parts.push(RemovedPart { pointer, reason });
+        }
+        count += usize::from(applied);
     }
     count
 }
