@@ -56,8 +56,32 @@ pub fn remove_holder(work: &mut Work, at: &str, reason: &str) -> bool {
             remove_node(work, &["components", kind, name], reason)
         }
         [first, name, ..] if first == "webhooks" => remove_node(work, &["webhooks", name], reason),
+        // Document metadata the client does not use: a malformed entry goes, not the document.
+        [first, index, ..] if matches!(first.as_str(), "tags" | "security" | "servers") => {
+            remove_list_entry(work, first, index, reason)
+        }
+        [first, ..] if first == "externalDocs" => remove_node(work, &["externalDocs"], reason),
         _ => false,
     }
+}
+
+/// Removes entry `index` of the top-level list `list`, recording why; whether it was there.
+fn remove_list_entry(work: &mut Work, list: &str, index: &str, reason: &str) -> bool {
+    let at = pointer::push("", list);
+    let removed = match (work.doc.pointer_mut(&at), index.parse::<usize>()) {
+        (Some(Value::Array(items)), Ok(i)) if i < items.len() => {
+            items.remove(i);
+            true
+        }
+        _ => false,
+    };
+    if removed {
+        work.removed_parts.push(fixups::RemovedPart {
+            pointer: pointer::push(&at, index),
+            reason: reason.to_owned(),
+        });
+    }
+    removed
 }
 
 /// Removes the node at `tokens` and whatever then refers to nothing; whether it was there.
@@ -276,6 +300,18 @@ mod tests {
             "{}",
             work.removed[0].reason
         );
+    }
+
+    #[test]
+    fn a_malformed_tag_goes_and_the_document_stays() {
+        let mut work = Work::new(json!({"openapi": "3.0.3", "info": {"title": "t",
+            "version": "1"}, "tags": [{"name": "Rooms"}, {"description": "no name"}],
+            "paths": {"/a": {"get": ok()}}}));
+        assert_eq!(misfits(&mut work, "t.json").unwrap(), 1);
+        assert_eq!(work.doc["tags"], json!([{"name": "Rooms"}]));
+        assert_eq!(work.removed_parts.len(), 1);
+        assert_eq!(work.removed_parts[0].pointer, "/tags/1");
+        assert!(work.removed.is_empty());
     }
 
     #[test]
