@@ -121,7 +121,7 @@ const CONVERSIONS: [DocFixup; 10] = named![
 ];
 
 /// progenitor fixups, in order.
-const FIXUPS: [WorkFixup; 24] = named![
+const FIXUPS: [WorkFixup; 25] = named![
     fixups::remove_websockets,
     fixups::remove_foreign_servers,
     fixups::remove_multipart_only,
@@ -134,6 +134,7 @@ const FIXUPS: [WorkFixup; 24] = named![
     fixups::deep_object_params,
     fixups::form_object_params,
     fixups::parameter_shapes,
+    fixups::parameter_name_collisions,
     fixups::default_responses,
     fixups::error_schemas,
     fixups::success_schemas,

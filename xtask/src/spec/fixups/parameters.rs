@@ -222,6 +222,99 @@ pub fn parameter_shapes(work: &mut Work) -> usize {
     })
 }
 
+/// Parameters of one operation whose Rust names collide (`StartTime`, `StartTime>`,
+/// `StartTime<` are all `start_time`) → only the first kept (a path parameter before any
+/// other); the others are removed and listed.
+///
+/// progenitor names a builder field after each parameter and declares the field twice, so the
+/// generated client does not compile, although generation succeeds. Its names cannot be
+/// overridden and a parameter's wire name cannot change, so the later parameters go: the
+/// operation keeps working without those filters.
+pub fn parameter_name_collisions(work: &mut Work) -> usize {
+    with_components(&mut work.doc, |snapshot, doc| {
+        let mut parts = Vec::new();
+        let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+            return Vec::new();
+        };
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            // (Rust name, wire name) of the path item's own parameters.
+            let shared: Vec<(String, String)> = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().map(|p| names_of(snapshot, p).0).collect())
+                .unwrap_or_default();
+            for (method, operation) in item.iter_mut() {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Some(Value::Array(list)) = operation.get_mut("parameters") else {
+                    continue;
+                };
+                let names: Vec<((String, String), bool)> =
+                    list.iter().map(|p| names_of(snapshot, p)).collect();
+                // Rust name → the wire name that has it: the path item's parameters, then this
+                // operation's path parameters (always kept), then the others in order. A
+                // parameter that redeclares one of the same wire name is an override, not a
+                // collision.
+                let mut claimed: std::collections::BTreeMap<String, String> =
+                    shared.iter().cloned().collect();
+                for ((rust, wire), is_path) in &names {
+                    if *is_path {
+                        claimed.insert(rust.clone(), wire.clone());
+                    }
+                }
+                let keep: Vec<bool> = names
+                    .iter()
+                    .map(|((rust, wire), is_path)| {
+                        *is_path
+                            || match claimed.get(rust) {
+                                Some(owner) => owner == wire,
+                                None => {
+                                    claimed.insert(rust.clone(), wire.clone());
+                                    true
+                                }
+                            }
+                    })
+                    .collect();
+                let at = push(&push(&push("/paths", path), method), "parameters");
+                let mut index = 0;
+                list.retain(|_| {
+                    let kept = keep.get(index).copied().unwrap_or(true);
+                    if !kept {
+                        parts.push(RemovedPart {
+                            pointer: push(&at, &index.to_string()),
+                            reason: format!(
+                                "its Rust name `{}` is another parameter's of the same \
+                                 operation; the generated builder would declare it twice",
+                                names[index].0.0
+                            ),
+                        });
+                    }
+                    index += 1;
+                    kept
+                });
+            }
+        }
+        parts
+    })
+    .into_iter()
+    .map(|part| work.removed_parts.push(part))
+    .count()
+}
+
+/// `((Rust name, wire name), is a path parameter)` of a parameter (references resolved); the
+/// Rust name is the builder field progenitor makes of it.
+fn names_of(snapshot: &Value, parameter: &Value) -> ((String, String), bool) {
+    let parameter = resolve(snapshot, parameter);
+    let wire = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+    let rust = crate::spec::names::progenitor_ident(wire, crate::spec::names::Case::Snake);
+    (
+        (rust, wire.to_owned()),
+        parameter.get("in") == Some(&json!("path")),
+    )
+}
+
 /// Calls `f` on every `parameters` list of the document's path items and operations.
 fn for_each_parameter_list(doc: &mut Value, f: &mut dyn FnMut(&mut Vec<Value>)) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
@@ -249,6 +342,28 @@ mod tests {
 
     use super::*;
     use crate::spec::fixups::test_support::work;
+
+    #[test]
+    fn parameters_with_one_rust_name_keep_the_first() {
+        let q = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "string"}});
+        let mut w = work(json!({"paths": {"/calls/{sid}": {"get": {"parameters": [
+            q("StartTime"), q("StartTime>"), q("Sid"), q("StartTime<"), q("EndTime"),
+            {"name": "sid", "in": "path", "required": true, "schema": {"type": "string"}}
+        ]}}}}));
+        assert_eq!(parameter_name_collisions(&mut w), 3);
+        let names: Vec<&str> = w.doc["paths"]["/calls/{sid}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["StartTime", "EndTime", "sid"]);
+        assert_eq!(
+            w.removed_parts[0].pointer,
+            "/paths/~1calls~1{sid}/get/parameters/1"
+        );
+        assert_eq!(parameter_name_collisions(&mut w), 0);
+    }
 
     #[test]
     fn v2_prefix_is_dropped() {
