@@ -1,7 +1,8 @@
 //! Generates the Telnyx client from the vendored OpenAPI document (see `crates/telnyx-codegen`).
 //!
 //! Reads `spec/telnyx.json` next to this file, or the file named by `TELNYX_CLIENT_SPEC`, and
-//! writes `$OUT_DIR/telnyx_client.rs` (plus `telnyx_mock.rs` with the `mock` feature) with the
+//! writes `$OUT_DIR/telnyx_client.rs` (plus `telnyx_mock.rs` with the `mock` feature, and
+//! `telnyx_sweep.rs` for the conformance test) with the
 //! operations of the API families enabled as Cargo features (all of them with `full`).
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,9 @@ fn run() -> Result<(), String> {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
         webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
         families: enabled_families(&json),
+        // The conformance test (tests/conformance_sweep) includes this; it is a plain list of
+        // items that the library itself never compiles.
+        sweep_crate_path: Some("telnyx_client".to_owned()),
         ..Default::default()
     };
     let generated = telnyx_codegen::generate(&json, &source_name, &options).map_err(|error| {
@@ -71,6 +75,9 @@ fn run() -> Result<(), String> {
     }
 
     write(&out_dir.join("telnyx_client.rs"), &generated.client)?;
+    if let Some(sweep) = &generated.sweep {
+        write(&out_dir.join("telnyx_sweep.rs"), sweep)?;
+    }
     if let Some(mock) = &generated.mock {
         write(&out_dir.join("telnyx_mock.rs"), mock)?;
     }

@@ -25,6 +25,8 @@ pub fn parse(
             message: strip_position(&inner),
         })?;
     crate::select::select_families(&mut value, families, webhooks);
+    crate::scalar_unions::collapse(&mut value);
+    crate::titles::remove_colliding(&mut value);
     let hooks = crate::webhooks::facts(&value);
     Ok((from_value(&value, source_name)?, hooks))
 }

@@ -8,6 +8,10 @@
 //!
 //! 1. parses the JSON (errors give the file name, line and column) and reads it as an OpenAPI
 //!    3.0 document (errors give the JSON path of the offending value);
+//!    Two repairs of what typify would get wrong come first: an `anyOf` whose branches are
+//!    all strings becomes one string schema (typify would make a struct of flattened options
+//!    that reads no string at all), and a title that two different inline schemas share is
+//!    removed (typify would give both the first one's type).
 //! 2. runs [progenitor] with the builder interface, one extension trait per tag
 //!    (`ClientRoomsExt`, …), an inner type for the client's state
 //!    ([`Options::inner_type`]) and `ClientHooks` that the client crate must implement;
@@ -59,8 +63,11 @@ mod locate;
 pub mod names;
 pub mod refs;
 mod run;
+mod scalar_unions;
 pub mod select;
 mod serde_impls;
+mod sweep;
+mod titles;
 mod tokens;
 mod webhooks;
 
@@ -87,6 +94,9 @@ pub struct Options {
     /// Also generate the webhook events of the selected families: their body types and the
     /// `webhook_events::Event` enum (which refers to `<runtime_path>::webhooks::UnknownEvent`).
     pub webhooks: bool,
+    /// Also emit the conformance sweep ([`Generated::sweep`]) for a crate that reaches the
+    /// client under this Rust path (`telnyx_client` for the client's own tests).
+    pub sweep_crate_path: Option<String>,
 }
 
 impl Default for Options {
@@ -98,6 +108,7 @@ impl Default for Options {
             families: None,
             runtime_path: "crate".to_owned(),
             webhooks: false,
+            sweep_crate_path: None,
         }
     }
 }
@@ -119,6 +130,10 @@ pub struct Generated {
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
+    /// With [`Options::sweep_crate_path`]: one call per operation for the client's conformance
+    /// test (unformatted Rust items; see the crate's `sweep` module for what they expect in
+    /// scope).
+    pub sweep: Option<String>,
     /// With [`Options::webhooks`]: the event types that have an `Event` variant.
     pub event_types: Vec<String>,
     /// With [`Options::webhooks`]: webhooks whose body type is generated but that have no
@@ -206,6 +221,15 @@ pub fn generate(
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
     let lean_enums = forward_compatible_enums.iter().cloned().collect();
     serde_impls::write_lean_impls(&mut file.items, &lean_enums, &runtime);
+    let sweep = match &options.sweep_crate_path {
+        Some(path) => {
+            let path: syn::Path = syn::parse_str(path).map_err(|e| {
+                internal(format!("Options::sweep_crate_path is not a Rust path: {e}"))
+            })?;
+            Some(sweep::sweep(&file.items, &operations, &path).to_string())
+        }
+        None => None,
+    };
     let client = render(&file, source_name);
 
     let mock = if options.mock {
@@ -229,6 +253,7 @@ pub fn generate(
     Ok(Generated {
         client,
         mock,
+        sweep,
         operations,
         forward_compatible_enums,
         unpaged: lists.skipped,

@@ -178,6 +178,51 @@ fn field_spec(field: &syn::Field) -> Option<FieldSpec> {
     Some(FieldSpec { wire, default })
 }
 
+/// `T` of `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if p.qself.is_some() || last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is a date, time, UUID, number or boolean: the types an empty string stands
+/// for "no value" in (a string or enum reads `""` itself; objects and lists are not sent as
+/// `""`). Kept to these few so that the lenient reader is instantiated for few types.
+fn is_scalar(ty: &Type) -> bool {
+    const SCALARS: &[&str] = &[
+        "DateTime",
+        "NaiveDate",
+        "NaiveTime",
+        "NaiveDateTime",
+        "Uuid",
+        "bool",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "f32",
+        "f64",
+        "NonZeroU64",
+        "NonZeroU32",
+        "NonZeroI64",
+    ];
+    matches!(ty, Type::Path(p) if p.path.segments.last()
+        .is_some_and(|s| SCALARS.iter().any(|name| s.ident == name)))
+}
+
 fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none()
         && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
@@ -210,7 +255,14 @@ fn struct_deserialize(item: &mut ItemStruct, runtime: &syn::Path) -> Option<Toke
         let wire = &spec.wire;
         slots
             .push(quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;));
-        arms.push(quote!(#wire => #decode::field(&mut map, &mut #slot, #wire)?,));
+        // How an optional field reads: see `decode::nullable` and `decode::lenient`.
+        let read = match (&spec.default, option_inner(ty)) {
+            (FieldDefault::Required, _) => quote!(field),
+            (_, Some(inner)) if is_scalar(inner) => quote!(lenient),
+            (_, Some(_)) => quote!(field),
+            (_, None) => quote!(nullable),
+        };
+        arms.push(quote!(#wire => #decode::#read(&mut map, &mut #slot, #wire)?,));
         inits.push(match &spec.default {
             FieldDefault::Required => quote!(#ident: #decode::required(#slot, #wire)?,),
             FieldDefault::Trait => quote!(#ident: #slot.unwrap_or_default(),),
@@ -485,11 +537,16 @@ mod tests {
                 #[serde(deserialize_with = "::std::option::Option::deserialize")]
                 pub nullable: ::std::option::Option<i64>,
                 pub note: ::std::option::Option<::std::string::String>,
+                pub at: ::std::option::Option<::chrono::naive::NaiveDate>,
             }
         };
         let tokens = squeeze(struct_deserialize(&mut item, &runtime()).expect("written"));
         for expected in [
             r#""type"=>crate::decode::field(&mutmap,&mutfield_0,"type")?"#,
+            // A defaulted field reads `null` as absent; an optional date reads `""` as absent.
+            r#""size"=>crate::decode::nullable(&mutmap,&mutfield_1,"size")?"#,
+            r#""note"=>crate::decode::field(&mutmap,&mutfield_3,"note")?"#,
+            r#""at"=>crate::decode::lenient(&mutmap,&mutfield_4,"at")?"#,
             r#"type_:crate::decode::required(field_0,"type")?"#,
             "size:field_1.unwrap_or_else(defaults::thing_size)",
             r#"nullable:crate::decode::required(field_2,"nullable")?"#,

@@ -106,7 +106,12 @@ pub(super) fn expand_query_objects(
                     continue;
                 }
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-                let required = p.get("required") == Some(&json!(true));
+                // A member the object's schema requires is required of the request even when
+                // the parameter itself is optional: upstream writes "filter[record_type] must be
+                // specified" as an optional `filter` that requires `record_type`, and a
+                // validator reads an absent deepObject as an empty one. Flattened, the leaf is
+                // the only place that requirement can live.
+                let required = true;
                 let mut leaves = Vec::new();
                 if let Some(s) = p.get("schema") {
                     collect_leaves(snapshot, s, name, required, &mut leaves, 0);
@@ -431,6 +436,24 @@ mod tests {
             params[0]["schema"],
             json!({"type": "string", "format": "date"})
         );
+    }
+
+    #[test]
+    fn a_member_the_object_requires_is_a_required_leaf() {
+        // SearchDetailRecords: an optional `filter` whose schema requires `record_type`.
+        let mut w = work(json!({"paths": {"/detail_records": {"get": {
+            "operationId": "SearchDetailRecords", "parameters": [
+            {"name": "filter", "in": "query", "style": "deepObject", "required": false,
+             "schema": {"type": "object", "required": ["record_type"], "properties": {
+                "record_type": {"type": "string", "enum": ["messaging"]},
+                "date_range": {"type": "string"}}}}
+        ], "responses": {}}}}}));
+        assert_eq!(deep_object_params(&mut w), 1);
+        let params = &w.doc["paths"]["/detail_records"]["get"]["parameters"];
+        assert_eq!(params[0]["name"], "filter[date_range]");
+        assert_eq!(params[0].get("required"), None);
+        assert_eq!(params[1]["name"], "filter[record_type]");
+        assert_eq!(params[1]["required"], true);
     }
 
     #[test]

@@ -120,11 +120,13 @@ pub fn structured_defaults(work: &mut Work) -> usize {
 }
 
 /// `default` values that their own schema rejects (e.g. `default: null` on a non-nullable
-/// integer, a default outside the enum) → dropped.
+/// integer, a default outside the enum, `""` for a `format: url` string) → dropped.
 ///
 /// JSON Schema treats `default` as an annotation that need not validate, and upstream has
 /// such defaults; typify validates every default against the generated type and fails the
-/// whole generation ("value does not conform to the given schema"). A default only documents
+/// whole generation ("value does not conform to the given schema"), and the generated client
+/// sends the default of a field the caller left unset, so a default that breaks its format
+/// made every `CreateMessagingProfile` without a webhook URL invalid. A default only documents
 /// what the server assumes when the field is omitted; without it the generated field is
 /// simply optional or required as declared, and the server still applies its own default.
 pub fn nonconforming_defaults(work: &mut Work) -> usize {
@@ -199,9 +201,21 @@ mod tests {
             "retries": {"type": "integer", "default": null},
             "channel": {"type": "string", "enum": ["sms", "mms"], "default": "rcs"},
             "webhook_failover_url": {"type": "string", "nullable": true, "default": null},
-            "type": {"type": "string", "enum": ["sms", "mms"], "default": "sms"}
+            "type": {"type": "string", "enum": ["sms", "mms"], "default": "sms"},
+            "webhook_url": {"type": "string", "format": "url", "default": ""},
+            "callback_url": {"type": "string", "format": "uri", "default": "https://example.com/x"},
+            "country": {"type": "string", "pattern": "^[A-Z]{2}$", "default": "usa"},
+            "name": {"type": "string", "minLength": 1, "default": ""}
         }}}}}));
-        assert_eq!(nonconforming_defaults(&mut w), 2);
+        assert_eq!(nonconforming_defaults(&mut w), 5);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Message"]["properties"]["webhook_url"],
+            json!({"type": "string", "format": "url"})
+        );
+        assert_eq!(
+            w.doc["components"]["schemas"]["Message"]["properties"]["callback_url"]["default"],
+            "https://example.com/x"
+        );
         let props = &w.doc["components"]["schemas"]["Message"]["properties"];
         assert_eq!(props["retries"], json!({"type": "integer"}));
         assert_eq!(

@@ -60,7 +60,9 @@ pub(crate) fn conforms_map(
         None
     };
     match map.get("type").and_then(Value::as_str).or(inferred) {
-        Some("string") => value.is_string(),
+        Some("string") => value
+            .as_str()
+            .is_some_and(|text| string_conforms(map, text)),
         Some("integer") => {
             (value.as_i64().is_some() || value.as_u64().is_some()) && within_bounds(map, value)
         }
@@ -95,6 +97,62 @@ pub(crate) fn conforms_map(
         Some("object") => value.is_object(),
         _ => true,
     }
+}
+
+/// Whether a string respects `minLength`, `maxLength`, `pattern` and the common formats
+/// (`uri`/`url`, `email`, `uuid`, `date`, `date-time`). typify does not check these in a default,
+/// but the generated client sends a default for a field the caller left unset, so one the
+/// API's own validator rejects (upstream's `webhook_url: {format: url, default: ""}`) would make
+/// every such request fail.
+pub(crate) fn string_conforms(map: &Map<String, Value>, text: &str) -> bool {
+    let length = text.chars().count() as u64;
+    let length_ok = map
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .is_none_or(|min| length >= min)
+        && map
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .is_none_or(|max| length <= max);
+    let pattern_ok = map
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(|p| regress::Regex::new(p).ok())
+        .is_none_or(|re| re.find(text).is_some());
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let is_date = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.len() == 3
+            && parts[0].len() == 4
+            && parts[1].len() == 2
+            && parts[2].len() == 2
+            && parts.iter().all(|p| digits(p))
+    };
+    let format_ok = match map.get("format").and_then(Value::as_str) {
+        Some("uri" | "url") => text.split_once(':').is_some_and(|(scheme, rest)| {
+            !rest.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        }),
+        Some("email") => text
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
+        Some("uuid") => {
+            text.len() == 36
+                && text.char_indices().all(|(i, c)| {
+                    matches!(i, 8 | 13 | 18 | 23) == (c == '-')
+                        && (c == '-' || c.is_ascii_hexdigit())
+                })
+        }
+        Some("date") => is_date(text),
+        Some("date-time") => text
+            .split_once('T')
+            .is_some_and(|(date, time)| is_date(date) && !time.is_empty()),
+        _ => true,
+    };
+    length_ok && pattern_ok && format_ok
 }
 
 /// Whether a number respects `minimum`/`maximum` (with 3.0's boolean `exclusiveMinimum` and
