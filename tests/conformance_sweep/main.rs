@@ -126,6 +126,34 @@ pub enum Outcome {
     Transport(String),
 }
 
+impl Outcome {
+    /// A short reason, the same for calls that failed the same way.
+    fn summary(&self) -> String {
+        match self {
+            Outcome::Decoded => "decoded".to_owned(),
+            Outcome::Unbuildable(_) => "request not built".to_owned(),
+            Outcome::Refused { status, detail } => {
+                format!("refused ({status}): {}", first_line(detail))
+            }
+            Outcome::BrokenExample(detail) => format!("Prism answered 500: {}", first_line(detail)),
+            Outcome::DecodeFailed(_) => "answer does not decode".to_owned(),
+            Outcome::UnreadableQuery(_) => "Prism cannot read bracketed query names".to_owned(),
+            Outcome::Undocumented(status) => format!("undocumented status {status}"),
+            Outcome::Transport(detail) => format!("no answer: {}", first_line(detail)),
+        }
+    }
+}
+
+/// The start of a detail, enough to group calls that failed the same way.
+fn first_line(detail: &str) -> String {
+    let line = detail.lines().next().unwrap_or_default();
+    let mut out: String = line.chars().take(160).collect();
+    if line.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}
+
 /// The values one call sends.
 pub struct Input {
     inputs: Inputs,
@@ -231,7 +259,15 @@ async fn failed<E>(error: progenitor_client::Error<E>) -> Outcome {
         .unwrap_or_default()
         .to_owned();
     let detail = if violations.is_empty() {
-        excerpt(&body)
+        // Prism's own errors are problem documents: their title and detail say what failed.
+        match serde_json::from_str::<Value>(&body) {
+            Ok(problem) if problem.get("title").is_some() => excerpt(&format!(
+                "{}: {}",
+                problem["title"].as_str().unwrap_or_default(),
+                problem["detail"].as_str().unwrap_or_default()
+            )),
+            _ => excerpt(&body),
+        }
     } else {
         excerpt(&violations)
     };
@@ -502,6 +538,8 @@ fn every_operation_against_prism() {
     );
     let mut routed = BTreeSet::new();
     let mut prism_limits = BTreeSet::new();
+    let mut broken = BTreeSet::new();
+    let mut unserved: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for entry in generated::SWEEP {
         let family = families.get(entry.id).copied().unwrap_or("unsorted");
         report.operation(entry.id, family);
@@ -538,6 +576,7 @@ fn every_operation_against_prism() {
                 Outcome::BrokenExample(detail) => {
                     report.count(family, "accepted");
                     report.count(family, "broken example");
+                    broken.insert(format!("{} ({label}): {}", entry.id, first_line(&detail)));
                     // Prism would not serve it: decode upstream's example directly.
                     let examples = upstream_ops
                         .get(entry.id)
@@ -599,7 +638,10 @@ fn every_operation_against_prism() {
                     ));
                 }
                 // Refusals were reported above; Prism may not generate some answers.
-                _ => report.count(family, "dynamic not served"),
+                other => {
+                    report.count(family, "dynamic not served");
+                    unserved.entry(other.summary()).or_default().push(entry.id);
+                }
             }
         }
         if !problems.is_empty() {
@@ -626,6 +668,18 @@ fn every_operation_against_prism() {
     );
     for limit in &prism_limits {
         eprintln!("    {limit}");
+    }
+    eprintln!(
+        "conformance_sweep: {} calls where Prism answered 500 because upstream's example breaks \
+         upstream's schema (the example was decoded directly):",
+        broken.len()
+    );
+    for line in &broken {
+        eprintln!("    {line}");
+    }
+    eprintln!("conformance_sweep: answers Prism did not generate from the schema, by reason:");
+    for (reason, ids) in &unserved {
+        eprintln!("    {reason} ({}): {}", ids.len(), ids.join(", "));
     }
     drop(prism);
     report.finish(started.elapsed());
