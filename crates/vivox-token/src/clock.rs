@@ -4,6 +4,9 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A source of the current time, as a duration since the Unix epoch.
+///
+/// This crate keeps its own clock because it is a standalone library with no
+/// dependency on the Telnyx client, and its tests inject the time through it.
 pub trait Clock: Send + Sync + fmt::Debug {
     /// The time elapsed since 1970-01-01T00:00:00Z.
     fn since_unix_epoch(&self) -> Duration;

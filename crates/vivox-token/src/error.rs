@@ -1,11 +1,10 @@
-//! What can go wrong when building URIs, minting tokens or verifying them.
+//! What can go wrong when building URIs or verifying tokens (minting's error is in `mint_error`).
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::action::Action;
 use crate::codes;
-use crate::realm::Realm;
 
 /// Which piece of input a validation error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -252,55 +251,6 @@ impl InputError {
     }
 }
 
-/// Why a token could not be minted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum MintError {
-    /// A URI in the grant was built for another issuer or domain than the signer's.
-    #[error(
-        "the {role} URI {uri:?} belongs to issuer {:?} at {:?}, but this signer signs for \
-         issuer {:?} at {:?}; build the URI from the signer's realm",
-        .found.issuer().as_str(),
-        .found.domain().as_str(),
-        .expected.issuer().as_str(),
-        .expected.domain().as_str()
-    )]
-    RealmMismatch {
-        /// Which claim the URI was for (`"f"`, `"t"` or `"sub"`).
-        role: &'static str,
-        /// The URI.
-        uri: String,
-        /// The realm the URI was built in.
-        found: Realm,
-        /// The signer's realm.
-        expected: Realm,
-    },
-    /// The `exp` given is not after the current time: the token would be born expired.
-    #[error(
-        "the expiry {expires_at} (Unix seconds) is not in the future (it is now {now}); give a \
-         later time, or a lifetime instead (the recommended lifetime is 90 s)"
-    )]
-    ExpiryInPast {
-        /// The `exp` given.
-        expires_at: u64,
-        /// The time the check used.
-        now: u64,
-    },
-    /// The `exp` given is further ahead than [`MAX_TTL`](crate::MAX_TTL).
-    #[error(
-        "the expiry {expires_at} (Unix seconds) is more than {max_ttl_secs} s after now ({now}); \
-         tokens are short-lived credentials: give a time at most {max_ttl_secs} s ahead"
-    )]
-    ExpiryTooFar {
-        /// The `exp` given.
-        expires_at: u64,
-        /// The time the check used.
-        now: u64,
-        /// The longest lifetime accepted, in seconds.
-        max_ttl_secs: u64,
-    },
-}
-
 /// One of the three dot-separated parts of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenPart {
@@ -498,5 +448,91 @@ impl VerifyError {
             }
             VerifyError::UriDomainMismatch { .. } => Some(codes::CLAIMS_MISMATCH),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_vivox_code_and_a_helpful_message() {
+        let errors = [
+            VerifyError::Malformed { reason: "r" },
+            VerifyError::BadBase64 {
+                part: TokenPart::Payload,
+                detail: "d".to_owned(),
+            },
+            VerifyError::UnexpectedHeader {
+                found: "{x}".to_owned(),
+            },
+            VerifyError::BadJson {
+                detail: "d".to_owned(),
+            },
+            VerifyError::BadSignature,
+            VerifyError::Expired {
+                expires_at: 1,
+                now: 2,
+                leeway_secs: 0,
+            },
+            VerifyError::UnknownAction {
+                action: "x".to_owned(),
+            },
+            VerifyError::MissingClaim {
+                claim: "t",
+                action: Some(Action::Kick),
+            },
+            VerifyError::MissingClaim {
+                claim: "vxa",
+                action: None,
+            },
+            VerifyError::UnexpectedClaim {
+                claim: "x".to_owned(),
+                context: "is not a Vivox claim".to_owned(),
+            },
+            VerifyError::IssuerMismatch {
+                expected: "a".to_owned(),
+                found: "b".to_owned(),
+            },
+            VerifyError::InvalidClaim {
+                claim: "f",
+                value: "garbage".to_owned(),
+                expected: "user URI sip:.{iss}.{name}.@{domain}",
+                reason: "it does not start with sip:".to_owned(),
+            },
+            VerifyError::UriIssuerMismatch {
+                claim: "f",
+                uri: "sip:.b.u.@d".to_owned(),
+                issuer: "a".to_owned(),
+            },
+            VerifyError::UriDomainMismatch {
+                claim: "t",
+                uri: "sip:confctl-g-a.c@e".to_owned(),
+                found: "e".to_owned(),
+                expected: "d".to_owned(),
+                expected_given: false,
+            },
+            VerifyError::InvalidGrant {
+                action: Action::Kick,
+                reason: "only the admin can kick a user off the server",
+            },
+        ];
+        for error in errors {
+            let code = error
+                .vivox_error_code()
+                .expect("every variant maps to a code");
+            assert!(codes::describe(code).is_some());
+            let message = error.to_string();
+            assert!(message.len() > 30, "{message}");
+            assert!(!message.contains("secret!"), "{message}");
+        }
+        assert_eq!(
+            VerifyError::MissingClaim {
+                claim: "t",
+                action: Some(Action::Kick)
+            }
+            .to_string(),
+            "the token has no `t` claim, which a kick token requires"
+        );
     }
 }

@@ -219,8 +219,10 @@ pub mod codes;
 mod error;
 mod grant;
 mod key;
+mod mint_error;
 mod name;
 mod payload;
+mod positional;
 mod realm;
 mod service;
 mod signer;
@@ -231,19 +233,19 @@ mod verify;
 mod vxi;
 
 pub use action::{Action, UnknownActionError};
-pub use channel::{
-    AudioFadeModel, ChannelKind, ChannelUri, MAX_AUDIBLE_DISTANCE, MAX_CHANNEL_NAME_LEN,
-    MAX_ROLLOFF, MAX_URI_LEN, PositionalProperties,
-};
+pub use channel::{ChannelKind, ChannelUri, MAX_CHANNEL_NAME_LEN};
 pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Field, InputError, MintError, PositionalError, TokenPart, VerifyError};
+pub use error::{Field, InputError, PositionalError, TokenPart, VerifyError};
 pub use grant::{Actor, Grant};
 pub use key::SigningKey;
-pub use realm::{Domain, Issuer, MAX_DOMAIN_LEN, MAX_ISSUER_LEN, Realm};
+pub use mint_error::MintError;
+pub use positional::{AudioFadeModel, MAX_AUDIBLE_DISTANCE, MAX_ROLLOFF, PositionalProperties};
+pub use realm::{Domain, Issuer, MAX_ACCOUNT_LEN, MAX_DOMAIN_LEN, MAX_ISSUER_LEN, Realm};
 pub use service::{AdminUri, ServiceUri};
 pub use signer::{DEFAULT_TTL, MAX_TTL, MIN_TTL, MintOptions, Signer};
 pub use token::{HEADER, Token};
-pub use user::{MAX_ACCOUNT_LEN, UserUri};
+pub use uri_parse::MAX_URI_LEN;
+pub use user::UserUri;
 pub use verify::{MAX_LEEWAY, MAX_TOKEN_LEN, Verifier, decode_unverified};
 pub use vxi::{MAX_VXI, VxiCounter, VxiSeedError};

@@ -96,7 +96,8 @@ pub(crate) fn push_u64(out: &mut Vec<u8>, value: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::{ChannelKind, ChannelUri, PositionalProperties};
+    use crate::channel::{ChannelKind, ChannelUri};
+    use crate::positional::PositionalProperties;
     use crate::realm::Realm;
 
     #[test]

@@ -1,16 +1,19 @@
 //! The issuer and domain an application's URIs and tokens belong to.
+//!
+//! The shortcuts that build a URI in a realm ([`Realm::user`], [`Realm::channel`], …) are
+//! defined beside each URI type, so that the URI modules depend on this one and not back.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::channel::{ChannelKind, ChannelUri};
 use crate::error::{Field, InputError};
-use crate::service::{AdminUri, ServiceUri};
-use crate::user::UserUri;
+
+/// The most bytes Vivox allows in the account name `.{iss}.{name}.` of a user URI.
+pub const MAX_ACCOUNT_LEN: usize = 127;
 
 /// The longest issuer that still leaves room for a one-byte name in the
 /// 127-byte account name `.{iss}.{name}.`.
-pub const MAX_ISSUER_LEN: usize = crate::user::MAX_ACCOUNT_LEN - 4;
+pub const MAX_ISSUER_LEN: usize = MAX_ACCOUNT_LEN - 4;
 /// The longest domain name DNS allows.
 pub const MAX_DOMAIN_LEN: usize = 253;
 
@@ -192,43 +195,6 @@ impl Realm {
     #[must_use]
     pub fn domain(&self) -> &Domain {
         &self.0.domain
-    }
-
-    /// A user URI `sip:.{iss}.{name}.@{domain}`; see [`UserUri::new`].
-    ///
-    /// # Errors
-    /// [`InputError`] if the name breaks Vivox's rules.
-    pub fn user(&self, name: &str) -> Result<UserUri, InputError> {
-        UserUri::new(self, name)
-    }
-
-    /// A Unity Authentication user URI `sip:.{iss}.{player_id}.{environment_id}.@{domain}`;
-    /// see [`UserUri::unity`].
-    ///
-    /// # Errors
-    /// [`InputError`] if either id breaks Vivox's rules.
-    pub fn unity_user(&self, player_id: &str, environment_id: &str) -> Result<UserUri, InputError> {
-        UserUri::unity(self, player_id, environment_id)
-    }
-
-    /// A channel URI; see [`ChannelUri::new`].
-    ///
-    /// # Errors
-    /// [`InputError`] if the name breaks Vivox's rules.
-    pub fn channel(&self, name: &str, kind: ChannelKind) -> Result<ChannelUri, InputError> {
-        ChannelUri::new(self, name, kind)
-    }
-
-    /// The administrator URI `sip:{iss}-Admin@{domain}`.
-    #[must_use]
-    pub fn admin(&self) -> AdminUri {
-        AdminUri::new(self)
-    }
-
-    /// The service URI `sip:{iss}-service@{domain}`, the target of a server-wide kick.
-    #[must_use]
-    pub fn service(&self) -> ServiceUri {
-        ServiceUri::new(self)
     }
 
     /// True when both realms have the same issuer and domain.

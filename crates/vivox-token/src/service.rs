@@ -43,6 +43,20 @@ impl ServiceUri {
 sip_uri_impls!(AdminUri);
 sip_uri_impls!(ServiceUri);
 
+impl Realm {
+    /// The administrator URI `sip:{iss}-Admin@{domain}`.
+    #[must_use]
+    pub fn admin(&self) -> AdminUri {
+        AdminUri::new(self)
+    }
+
+    /// The service URI `sip:{iss}-service@{domain}`, the target of a server-wide kick.
+    #[must_use]
+    pub fn service(&self) -> ServiceUri {
+        ServiceUri::new(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::{InputError, MintError};
+use crate::error::InputError;
 use crate::grant::Grant;
 use crate::key::{HmacSha256, SigningKey};
+use crate::mint_error::MintError;
 use crate::payload::{payload_capacity, write_payload};
 use crate::realm::Realm;
 use crate::token::{Token, encode_signed};
@@ -241,14 +242,6 @@ impl Signer {
         }
         Ok(())
     }
-
-    /// Signs raw payload bytes, for tests that need tokens no grant can express.
-    #[cfg(test)]
-    pub(crate) fn sign_raw_payload(&self, payload: &[u8]) -> String {
-        let mut out = String::new();
-        encode_signed(&self.mac, payload, &mut out);
-        out
-    }
 }
 
 impl fmt::Debug for Signer {
@@ -268,7 +261,8 @@ mod tests {
     use super::*;
     use crate::channel::ChannelKind;
     use crate::clock::FixedClock;
-    use crate::verify::decode_unverified;
+    use crate::positional::PositionalProperties;
+    use crate::verify::{Verifier, decode_unverified};
 
     const NOW: u64 = 1_600_349_310;
 
@@ -285,7 +279,7 @@ mod tests {
     fn signers_and_verifiers_can_be_shared_across_threads() {
         fn shareable<T: Send + Sync>() {}
         shareable::<Signer>();
-        shareable::<crate::verify::Verifier>();
+        shareable::<Verifier>();
         shareable::<VxiCounter>();
     }
 
@@ -513,5 +507,24 @@ mod tests {
         assert!(!shown.contains("secret!"), "{shown}");
         assert!(shown.contains("<redacted>"));
         assert!(shown.contains("blindmelon-AppName-dev"));
+    }
+
+    #[test]
+    fn positional_channel_tokens_verify() {
+        let realm = realm();
+        let user = realm.user("beef").expect("valid");
+        let channel = realm
+            .channel(
+                "arena",
+                ChannelKind::Positional(PositionalProperties::default()),
+            )
+            .expect("valid");
+        let token = signer(&realm)
+            .mint(&Grant::join(&user, &channel))
+            .expect("mints");
+        let key = SigningKey::new("secret!").expect("non-empty");
+        let verifier = Verifier::new(&key).with_clock(Arc::new(FixedClock::at_unix_secs(NOW + 1)));
+        let claims = verifier.verify(token.as_str()).expect("valid");
+        assert_eq!(claims.to.as_deref(), Some(channel.as_str()));
     }
 }

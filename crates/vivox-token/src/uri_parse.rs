@@ -1,11 +1,19 @@
 //! Reading URIs back out of a token's claims, as the typed URIs they were built as.
 //!
 //! Each URI type has a crate-private `parse` next to its constructor; this
-//! module holds what they share: splitting off `sip:` and `@domain`, and the
-//! ways a URI can be wrong.
+//! module holds what they share: the length limit, splitting off `sip:` and
+//! `@domain`, and the ways a URI can be wrong.
 
-use crate::channel::MAX_URI_LEN;
 use crate::realm::{Domain, Realm};
+
+/// The longest URI accepted in bytes, whole, from `sip:` to the domain.
+///
+/// Only channel URIs can come near it (a user URI is at most 385 bytes: the
+/// 127-byte account and a 253-byte domain); a channel URI is bounded by its
+/// name, issuer, domain and properties, and an environment id may use what
+/// is left. Three URIs of this size still fit in a token of
+/// [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
+pub const MAX_URI_LEN: usize = 1024;
 
 /// Why a text is not a URI of the expected kind in the expected realm.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,11 +2,8 @@
 
 use crate::error::{Field, InputError};
 use crate::name::check_characters;
-use crate::realm::Realm;
+use crate::realm::{MAX_ACCOUNT_LEN, Realm};
 use crate::uri_parse::{UriFault, check_domain, split, strip_issuer};
-
-/// The most bytes Vivox allows in the account name `.{iss}.{name}.`.
-pub const MAX_ACCOUNT_LEN: usize = 127;
 
 /// A user's SIP URI, validated on construction.
 ///
@@ -141,6 +138,25 @@ impl UserUri {
 }
 
 sip_uri_impls!(UserUri);
+
+impl Realm {
+    /// A user URI `sip:.{iss}.{name}.@{domain}`; see [`UserUri::new`].
+    ///
+    /// # Errors
+    /// [`InputError`] if the name breaks Vivox's rules.
+    pub fn user(&self, name: &str) -> Result<UserUri, InputError> {
+        UserUri::new(self, name)
+    }
+
+    /// A Unity Authentication user URI `sip:.{iss}.{player_id}.{environment_id}.@{domain}`;
+    /// see [`UserUri::unity`].
+    ///
+    /// # Errors
+    /// [`InputError`] if either id breaks Vivox's rules.
+    pub fn unity_user(&self, player_id: &str, environment_id: &str) -> Result<UserUri, InputError> {
+        UserUri::unity(self, player_id, environment_id)
+    }
+}
 
 #[cfg(test)]
 mod tests {
