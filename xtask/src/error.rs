@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::location::Position;
+
 /// Everything that can go wrong in `cargo xtask spec …` and `cargo xtask codegen`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -114,16 +116,16 @@ pub enum Error {
         /// The repeated key.
         key: String,
         /// Where it first appears.
-        first: crate::positions::Position,
+        first: Position,
         /// Where it appears again.
-        second: crate::positions::Position,
+        second: Position,
     },
 
     /// Another error, with the position in the source document of the node it names.
     #[error("{inner} (source {position})")]
     Located {
         /// Line and column of the node (or of its nearest ancestor the source has).
-        position: crate::positions::Position,
+        position: Position,
         /// The error.
         inner: Box<Error>,
     },

@@ -2,7 +2,10 @@
 //! OpenAPI 3.1 document and proves the conversion pipeline on the full API.
 //!
 //! - [`load`] reads YAML or JSON from a file or URL, with located errors; [`positions`]
-//!   maps JSON pointers back to source lines and refuses duplicate keys.
+//!   maps JSON pointers back to source lines and refuses duplicate keys, and [`location`]
+//!   holds the line and column that both it and [`error`] name.
+//! - [`pointer`](mod@pointer) is the one place where JSON pointers are escaped, split and joined.
+//! - [`text`] holds wording that error messages and summaries share.
 //! - [`spec`] converts OpenAPI 3.1 to 3.0 and applies the fixups progenitor needs.
 //! - [`model`] compares APIs structurally (drift checks and changelogs).
 //! - [`commands`] implements `spec sync|check|diff` and `codegen` (generation is
@@ -17,12 +20,14 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod load;
+pub mod location;
 pub mod lock;
 pub mod model;
 pub mod output;
 pub mod pointer;
 pub mod positions;
 pub mod spec;
+pub mod text;
 pub mod walk;
 
 pub use error::{Error, Result};

@@ -12,29 +12,16 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, Span};
 
 use crate::error::{Error, Result};
-use crate::pointer::push;
+use crate::pointer::{self, push};
 
-/// A 1-based line and column in the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (in characters).
-    pub column: usize,
-}
+/// Where a node is; defined apart so that [`Error`] can name it without importing this module.
+pub use crate::location::Position;
 
-impl Position {
-    fn from_span(span: &Span) -> Self {
-        Self {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        }
-    }
-}
-
-impl std::fmt::Display for Position {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, column {}", self.line, self.column)
+/// The start of `span` as a 1-based position.
+fn position_of(span: &Span) -> Position {
+    Position {
+        line: span.start.line(),
+        column: span.start.col() + 1,
     }
 }
 
@@ -71,7 +58,7 @@ impl SourceMap {
             let Ok((event, span)) = event else {
                 return Ok(Self::default());
             };
-            let at = Position::from_span(&span);
+            let at = position_of(&span);
             match event {
                 Event::Scalar(value, ..) => {
                     if let Some(Frame::Key { .. }) = stack.last() {
@@ -191,10 +178,7 @@ impl SourceMap {
             if let Some(position) = self.positions.get(current) {
                 return Some(*position);
             }
-            match current.rfind('/') {
-                Some(i) => current = &current[..i],
-                None => return None,
-            }
+            current = pointer::parent(current)?;
         }
     }
 

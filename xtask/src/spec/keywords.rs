@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::pointer::{escape, push};
+use crate::pointer::{self, push};
 use crate::walk;
 
 /// Keywords removed because OpenAPI 3.0 cannot express them.
@@ -207,13 +207,14 @@ fn hoist_defs(doc: &mut Value) -> usize {
         else {
             break;
         };
-        let owner_name = owner.rsplit('/').next().unwrap_or("Schema").to_owned();
+        let owner_name =
+            pointer::split_last(&owner).map_or_else(|| "Schema".to_owned(), |(_, name)| name);
         let mut renames: Vec<(String, String)> = Vec::new();
         for (name, schema) in defs {
             let new = free_component_name(doc, &name, &owner_name);
             renames.push((
                 format!("#{}", push(&push(&owner, &key), &name)),
-                format!("#/components/schemas/{}", escape(&new)),
+                pointer::component_ref("schemas", &new),
             ));
             if let Some(components) = doc.as_object_mut().map(|root| {
                 root.entry("components")
@@ -229,7 +230,7 @@ fn hoist_defs(doc: &mut Value) -> usize {
         walk::schemas_mut(doc, &mut |schema| {
             if let Some(Value::String(reference)) = schema.get_mut("$ref") {
                 for (old, new) in &renames {
-                    if reference == old || reference.starts_with(&format!("{old}/")) {
+                    if pointer::is_within(reference, old) {
                         *reference = format!("{new}{}", &reference[old.len()..]);
                     }
                 }

@@ -20,6 +20,7 @@ pub mod overlay;
 pub mod prose;
 pub mod prune;
 pub mod quarantine;
+mod report;
 pub mod schema;
 pub mod shape;
 pub mod webhooks;
@@ -27,55 +28,11 @@ pub mod webhooks;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::text::quoted_list;
 pub use fixups::RemovedOperation;
 pub use prune::TagSelection;
-pub use shape::openapi30_from_value;
-
-/// One applied fixup and how many places it changed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FixupCount {
-    /// The fixup's function name.
-    pub name: String,
-    /// How many places it changed.
-    pub count: usize,
-}
-
-/// What [`normalise`] did.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    /// Every fixup, in the order applied, with its count (zero counts included).
-    pub fixups: Vec<FixupCount>,
-    /// Operations removed because progenitor cannot generate them.
-    pub removed: Vec<RemovedOperation>,
-    /// Other parts removed because they could not be repaired.
-    pub removed_parts: Vec<fixups::RemovedPart>,
-    /// Operations in the source document.
-    pub source_operations: usize,
-    /// Operations dropped because their tags were not selected.
-    pub unselected_operations: usize,
-    /// Operations in the result.
-    pub operations: usize,
-    /// Components pruned because nothing referred to them any more.
-    pub pruned_components: usize,
-    /// Overlay actions applied, in order.
-    pub overlay: Vec<overlay::AppliedAction>,
-    /// Operations per family, when families were assigned.
-    pub families: Option<families::Assignment>,
-    /// JSON Schema keywords removed because OpenAPI 3.0 has no form for them.
-    pub dropped_keywords: Vec<keywords::DroppedKeyword>,
-    /// Webhooks kept in `x-telnyx-webhooks`, and those dropped.
-    pub webhooks: webhooks::KeptWebhooks,
-}
-
-impl Report {
-    /// The count recorded for fixup `name` (0 when absent).
-    pub fn count(&self, name: &str) -> usize {
-        self.fixups
-            .iter()
-            .find(|f| f.name == name)
-            .map_or(0, |f| f.count)
-    }
-}
+pub use report::{FixupCount, Normalised, Report};
+pub use shape::{openapi30_from_value, validate_openapi30};
 
 /// A fixup on the whole document.
 type DocFixup = (&'static str, fn(&mut Value) -> usize);
@@ -171,19 +128,6 @@ pub struct Additions<'a> {
     pub allow_unmatched_overlay: bool,
 }
 
-/// The result of [`normalise`].
-#[derive(Debug, Clone)]
-pub struct Normalised {
-    /// The OpenAPI 3.0 document.
-    pub doc: Value,
-    /// `doc` as deterministic pretty JSON (what `spec sync` writes).
-    pub text: String,
-    /// `doc` as `openapiv3` reads it (what progenitor generates from).
-    pub openapi: openapiv3::OpenAPI,
-    /// What was done.
-    pub report: Report,
-}
-
 /// Converts and fixes `doc` (an OpenAPI 3.0 or 3.1 document read from `origin`), keeping the
 /// operations selected by `tags`.
 ///
@@ -205,56 +149,29 @@ pub fn normalise(
         if !missing.is_empty() {
             return Err(Error::Usage(format!(
                 "{origin}: no operation has the tag(s) {}; known tags include {}",
-                missing
-                    .iter()
-                    .map(|t| format!("\"{t}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                known
-                    .keys()
-                    .take(8)
-                    .map(|t| format!("\"{t}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                quoted_list(missing),
+                quoted_list(known.keys().take(8))
             )));
         }
     }
     progress("repairing upstream mistakes");
     let mut work = fixups::Work::new(doc);
     for (name, fixup) in REPAIRS {
-        let count = fixup(&mut work);
-        report.fixups.push(FixupCount {
-            name: name.to_owned(),
-            count,
-        });
+        report.record(name, fixup(&mut work));
     }
     progress("converting OpenAPI 3.1 to 3.0");
     for (name, fixup) in CONVERSIONS {
-        let count = fixup(&mut work.doc);
-        report.fixups.push(FixupCount {
-            name: name.to_owned(),
-            count,
-        });
+        report.record(name, fixup(&mut work.doc));
     }
     let keyword_report = keywords::convert_keywords(&mut work.doc);
-    report.fixups.push(FixupCount {
-        name: "schema_keywords_31".to_owned(),
-        count: keyword_report.converted,
-    });
+    report.record("schema_keywords_31", keyword_report.converted);
     report.dropped_keywords = keyword_report.dropped;
     progress("applying progenitor fixups");
     for (name, fixup) in FIXUPS {
-        let count = fixup(&mut work);
-        report.fixups.push(FixupCount {
-            name: name.to_owned(),
-            count,
-        });
+        report.record(name, fixup(&mut work));
     }
     progress("removing upstream prose");
-    report.fixups.push(FixupCount {
-        name: "strip_prose".to_owned(),
-        count: prose::strip_prose(&mut work.doc),
-    });
+    report.record("strip_prose", prose::strip_prose(&mut work.doc));
     if let Some((overlay, overlay_origin)) = additions.overlay {
         progress("applying the overlay");
         report.overlay = overlay.apply(
@@ -266,10 +183,7 @@ pub fn normalise(
     progress("removing what is still not OpenAPI 3.0");
     let misfits = quarantine::misfits(&mut work, origin)
         .map_err(|e| e.map_pointer(|p| source_pointer(p, &work.moved)))?;
-    report.fixups.push(FixupCount {
-        name: "misfits".to_owned(),
-        count: misfits,
-    });
+    report.record("misfits", misfits);
     let fixups::Work {
         mut doc,
         removed,
@@ -319,32 +233,12 @@ pub fn normalise(
 fn source_pointer(pointer: &str, moved: &[(String, String)]) -> String {
     moved
         .iter()
-        .filter(|(now, _)| {
-            pointer == now
-                || pointer
-                    .strip_prefix(now.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
+        .filter(|(now, _)| crate::pointer::is_within(pointer, now))
         .max_by_key(|(now, _)| now.len())
         .map_or_else(
             || pointer.to_owned(),
             |(now, then)| format!("{then}{}", &pointer[now.len()..]),
         )
-}
-
-/// Checks that `doc` deserializes as an OpenAPI 3.0 document; returns its deterministic JSON
-/// text and the typed document.
-pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<(String, openapiv3::OpenAPI)> {
-    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
-    if !version.starts_with("3.0.") {
-        return Err(Error::NotOpenApi {
-            origin: origin.to_owned(),
-            pointer: "/openapi".to_owned(),
-            message: format!("expected OpenAPI 3.0.x, found \"{version}\""),
-        });
-    }
-    let openapi = shape::openapi30_from_value(doc, origin)?;
-    Ok((crate::output::to_pretty_json(doc), openapi))
 }
 
 #[cfg(test)]

@@ -230,10 +230,9 @@ fn merge(target: &mut Value, update: &Value) -> std::result::Result<(), String> 
 
 /// Removes the node at `pointer` from its parent object or array.
 fn remove_at(doc: &mut Value, pointer: &str) -> std::result::Result<(), String> {
-    let Some((parent, last)) = pointer.rsplit_once('/') else {
+    let Some((parent, token)) = crate::pointer::split_last(pointer) else {
         return Err("cannot remove the whole document".to_owned());
     };
-    let token = crate::pointer::unescape(last);
     match doc.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.remove(&token);

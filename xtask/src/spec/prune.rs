@@ -49,9 +49,8 @@ pub fn operation_tags(operation: &serde_json::Map<String, Value>) -> Vec<String>
         .unwrap_or_default()
 }
 
-/// Checks that every `$ref` in `doc` is local and resolves; the first failure is an error
-/// naming the reference and the JSON pointer of the object that holds it.
-pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
+/// The references (`#name`) that the `$anchor`s and `$dynamicAnchor`s of `doc` define.
+pub fn anchors(doc: &Value) -> std::collections::BTreeSet<String> {
     let mut anchors = std::collections::BTreeSet::new();
     walk::schemas(doc, &mut |_, schema| {
         for key in ["$anchor", "$dynamicAnchor"] {
@@ -60,6 +59,13 @@ pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
             }
         }
     });
+    anchors
+}
+
+/// Checks that every `$ref` in `doc` is local and resolves; the first failure is an error
+/// naming the reference and the JSON pointer of the object that holds it.
+pub fn check_refs(doc: &Value, origin: &str) -> Result<()> {
+    let anchors = anchors(doc);
     let mut failure: Option<Error> = None;
     walk::ref_values(doc, "", &mut |at, value| {
         if failure.is_some() {

@@ -9,7 +9,11 @@
 
 use serde_json::Value;
 
+use super::families::Families;
 use super::fixups::{self, Work};
+use super::prune::{check_refs, prune_components};
+use super::report::Normalised;
+use super::shape::{openapi30_from_value, validate_openapi30};
 use crate::error::{Error, Result};
 use crate::pointer;
 use crate::walk::METHODS;
@@ -22,7 +26,7 @@ const MAX_ROUNDS: usize = 256;
 pub fn misfits(work: &mut Work, origin: &str) -> Result<usize> {
     let mut count = 0;
     for _ in 0..MAX_ROUNDS {
-        let error = match super::shape::openapi30_from_value(&work.doc, origin) {
+        let error = match openapi30_from_value(&work.doc, origin) {
             Ok(_) => return Ok(count),
             Err(error) => error,
         };
@@ -40,13 +44,13 @@ pub fn misfits(work: &mut Work, origin: &str) -> Result<usize> {
         }
         count += 1;
     }
-    super::shape::openapi30_from_value(&work.doc, origin).map(|_| count)
+    openapi30_from_value(&work.doc, origin).map(|_| count)
 }
 
 /// Removes the operation, path item, component or webhook that holds `at`, recording why;
 /// whether there was one.
 pub fn remove_holder(work: &mut Work, at: &str, reason: &str) -> bool {
-    let tokens: Vec<String> = at.split('/').skip(1).map(pointer::unescape).collect();
+    let tokens = pointer::tokens(at);
     match tokens.as_slice() {
         [first, path, method, ..] if first == "paths" && METHODS.contains(&method.as_str()) => {
             fixups::remove_operation(work, path, method, reason, at)
@@ -86,20 +90,11 @@ fn remove_list_entry(work: &mut Work, list: &str, index: &str, reason: &str) -> 
 
 /// Removes the node at `tokens` and whatever then refers to nothing; whether it was there.
 fn remove_node(work: &mut Work, tokens: &[&str], reason: &str) -> bool {
-    let Some((last, parent)) = tokens.split_last() else {
-        return false;
-    };
-    let parent_pointer = parent
-        .iter()
-        .fold(String::new(), |p, t| pointer::push(&p, t));
-    let removed = work
-        .doc
-        .pointer_mut(&parent_pointer)
-        .and_then(Value::as_object_mut)
-        .is_some_and(|map| map.remove(*last).is_some());
+    let at = pointer::join(tokens);
+    let removed = pointer::remove_entry(&mut work.doc, &at).is_some();
     if removed {
         work.removed_parts.push(fixups::RemovedPart {
-            pointer: pointer::push(&parent_pointer, last),
+            pointer: at,
             reason: reason.to_owned(),
         });
         fixups::dangling_refs(work);
@@ -120,9 +115,9 @@ pub enum GenerationRepair {
 /// operation, else the component schema (with what needs it), then finishes the document again
 /// (pruning, family counts, validation). `None` when the failure names nothing to remove.
 pub fn generation_failure(
-    normalised: &mut super::Normalised,
+    normalised: &mut Normalised,
     error: &telnyx_codegen::CodegenError,
-    families: Option<&super::families::Families>,
+    families: Option<&Families>,
     origin: &str,
 ) -> Result<Option<GenerationRepair>> {
     if let telnyx_codegen::CodegenError::Document {
@@ -144,19 +139,11 @@ pub fn generation_failure(
     let reason = format!("the generator cannot generate it: {message}");
     let mut work = Work::new(std::mem::take(&mut normalised.doc));
     let repair = if let Some(value) = value.as_deref().filter(|v| work.doc.pointer(v).is_some()) {
-        if let Some((parent, key)) = value.rsplit_once('/') {
-            let key = pointer::unescape(key);
-            let removed = work
-                .doc
-                .pointer_mut(parent)
-                .and_then(Value::as_object_mut)
-                .and_then(|map| map.remove(&key));
-            if removed.is_some() {
-                work.removed_parts.push(fixups::RemovedPart {
-                    pointer: value.to_owned(),
-                    reason: reason.clone(),
-                });
-            }
+        if pointer::remove_entry(&mut work.doc, value).is_some() {
+            work.removed_parts.push(fixups::RemovedPart {
+                pointer: value.to_owned(),
+                reason: reason.clone(),
+            });
         }
         Some(GenerationRepair::Value(value.to_owned()))
     } else if let Some(operation) = operation {
@@ -179,10 +166,10 @@ pub fn generation_failure(
 /// The generator's reader refused the operation its dotted `json_path` (`paths./rooms.get.…`)
 /// names: that operation is removed. `None` when the path names no operation.
 fn remove_named_operation(
-    normalised: &mut super::Normalised,
+    normalised: &mut Normalised,
     json_path: &str,
     message: &str,
-    families: Option<&super::families::Families>,
+    families: Option<&Families>,
     origin: &str,
 ) -> Result<Option<GenerationRepair>> {
     let Some(rest) = json_path.strip_prefix("paths.") else {
@@ -217,9 +204,9 @@ fn remove_named_operation(
 /// Puts `work`'s document back into `normalised` and finishes it again: removals recorded,
 /// families counted, unused components pruned, the text and typed document rebuilt.
 fn finish(
-    normalised: &mut super::Normalised,
+    normalised: &mut Normalised,
     work: Work,
-    families: Option<&super::families::Families>,
+    families: Option<&Families>,
     origin: &str,
 ) -> Result<()> {
     let Work {
@@ -234,10 +221,10 @@ fn finish(
     if let Some(families) = families {
         report.families = Some(families.assign(&mut doc));
     }
-    report.pruned_components += super::prune::prune_components(&mut doc);
+    report.pruned_components += prune_components(&mut doc);
     report.operations = crate::walk::operation_count(&doc);
-    let (text, openapi) = super::prune::check_refs(&doc, origin)
-        .and_then(|()| super::validate_openapi30(&doc, origin))?;
+    let (text, openapi) =
+        check_refs(&doc, origin).and_then(|()| validate_openapi30(&doc, origin))?;
     normalised.doc = doc;
     normalised.text = text;
     normalised.openapi = openapi;

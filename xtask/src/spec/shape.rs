@@ -1,5 +1,5 @@
 //! Reading a JSON value as a typed OpenAPI 3.0 document, and saying exactly where it does not
-//! fit.
+//! fit; [`validate_openapi30`] does so for a whole document, as the pipeline's last check.
 //!
 //! `openapiv3` flattens its extension maps into most objects, and serde buffers a flattened
 //! object before reading it, so a mistake deep inside `paths` is reported at `/paths`. When
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::pointer::{push, unescape};
+use crate::pointer::{self, push};
 use crate::walk::METHODS;
 
 use openapiv3::{
@@ -54,7 +54,7 @@ fn probe<T: DeserializeOwned>(value: &Value) -> std::result::Result<T, (String, 
 /// Whether `value` reads as the `openapiv3` type expected at `pointer`: `None` when no type is
 /// known for that place, else the failure (pointer relative to `value`) if any.
 fn probe_at(pointer: &str, value: &Value) -> Option<std::result::Result<(), (String, String)>> {
-    let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+    let tokens = pointer::tokens(pointer);
     let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
     fn check<T: DeserializeOwned>(value: &Value) -> std::result::Result<(), (String, String)> {
         probe::<T>(value).map(drop)
@@ -107,6 +107,21 @@ fn narrow(doc: &Value, mut pointer: String, mut message: String) -> (String, Str
         break;
     }
     (pointer, message)
+}
+
+/// Checks that `doc` deserializes as an OpenAPI 3.0 document; returns its deterministic JSON
+/// text and the typed document.
+pub fn validate_openapi30(doc: &Value, origin: &str) -> Result<(String, openapiv3::OpenAPI)> {
+    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+    if !version.starts_with("3.0.") {
+        return Err(Error::NotOpenApi {
+            origin: origin.to_owned(),
+            pointer: "/openapi".to_owned(),
+            message: format!("expected OpenAPI 3.0.x, found \"{version}\""),
+        });
+    }
+    let openapi = openapi30_from_value(doc, origin)?;
+    Ok((crate::output::to_pretty_json(doc), openapi))
 }
 
 #[cfg(test)]

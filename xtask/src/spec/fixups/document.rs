@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::*;
+use super::work::Work;
 
 /// `info` missing, not an object, or without a string `title` / `version` → filled in
 /// (`"Untitled API"`, `"unversioned"`).
@@ -47,7 +47,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn missing_info_fields_are_filled_in() {

@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::*;
+use super::removals::is_supported_body_type;
+use super::work::Work;
 use crate::spec::schema::is_json_media_type;
 use crate::walk;
 
@@ -145,7 +146,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn json_is_kept_over_multipart_and_form_over_multipart() {

@@ -6,88 +6,9 @@
 //! is removed silently: operations that cannot be generated are removed by the `remove_*`
 //! functions, which record each one with its reason in [`Work::removed`] (and so in the lock).
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use super::names::{Case, enum_variant_names, progenitor_ident};
-
-/// An operation removed because progenitor cannot generate it, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemovedOperation {
-    /// HTTP method, upper case.
-    pub method: String,
-    /// Path as upstream spells it.
-    pub path: String,
-    /// Upstream's `operationId` (empty when it had none).
-    pub operation_id: String,
-    /// Why it was removed.
-    pub reason: String,
-    /// JSON pointer of what made the removal necessary (the operation itself when nothing
-    /// narrower is known).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub pointer: String,
-}
-
-/// A part of the document other than an operation (a property, a `oneOf` branch, a component,
-/// a value) removed because it could not be repaired, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemovedPart {
-    /// JSON pointer of the part (in the source document, where it was moved since).
-    pub pointer: String,
-    /// Why it was removed.
-    pub reason: String,
-}
-
-impl RemovedOperation {
-    /// The record for the operation `method` `path` (`operation` is its object, for its id).
-    pub fn new(
-        method: &str,
-        path: &str,
-        operation: Option<&serde_json::Map<String, Value>>,
-        reason: String,
-        pointer: String,
-    ) -> Self {
-        Self {
-            method: method.to_uppercase(),
-            path: path.to_owned(),
-            operation_id: operation
-                .and_then(|op| op.get("operationId"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            reason,
-            pointer,
-        }
-    }
-}
-
-/// The document being fixed, plus what has been removed from it.
-#[derive(Debug)]
-pub struct Work {
-    /// The document.
-    pub doc: Value,
-    /// Operations removed so far.
-    pub removed: Vec<RemovedOperation>,
-    /// Nodes moved so far, as (JSON pointer now, JSON pointer in the source), so that an error
-    /// found later can name the node where the user will look for it.
-    pub moved: Vec<(String, String)>,
-    /// Parts removed because they could not be repaired (also so that the removal of what
-    /// referred to them can say why).
-    pub removed_parts: Vec<RemovedPart>,
-}
-
-impl Work {
-    /// `doc`, with nothing removed or moved yet.
-    pub fn new(doc: Value) -> Self {
-        Self {
-            doc,
-            removed: Vec::new(),
-            moved: Vec::new(),
-            removed_parts: Vec::new(),
-        }
-    }
-}
-
+// This file only declares and re-exports: each fixup file imports `work`, `shared` and the
+// siblings it needs directly, never this file, so no fixup depends on the list of all of them.
+mod dangling;
 mod document;
 mod media_types;
 mod operation_names;
@@ -100,7 +21,9 @@ mod schemas;
 mod shared;
 mod swagger2;
 mod type_names;
+mod work;
 
+pub use self::dangling::*;
 pub use self::document::*;
 pub use self::media_types::*;
 pub use self::operation_names::*;
@@ -113,16 +36,7 @@ pub use self::schemas::*;
 pub use self::shared::*;
 pub use self::swagger2::*;
 pub use self::type_names::*;
+pub use self::work::{RemovedOperation, RemovedPart, Work};
 
-/// What the fixups' tests share.
 #[cfg(test)]
-pub(crate) mod test_support {
-    use serde_json::Value;
-
-    use super::Work;
-
-    /// `doc` as a [`Work`] with nothing removed or moved yet.
-    pub(crate) fn work(doc: Value) -> Work {
-        Work::new(doc)
-    }
-}
+pub(crate) use self::work::test_support;

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::*;
+use super::work::Work;
+use crate::spec::names::{Case, progenitor_ident};
 use crate::walk;
 
 /// Missing, duplicate, and case-insensitively equal `operationId`s → made unique.
@@ -151,7 +152,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn duplicate_ids_get_path_segment() {

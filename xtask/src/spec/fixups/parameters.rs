@@ -4,8 +4,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::*;
+use super::shared::{server_base_path, with_components};
+use super::work::{RemovedOperation, RemovedPart, Work};
 use crate::pointer::push;
+use crate::spec::names::{Case, progenitor_ident};
 use crate::spec::schema::{collect_leaves, resolve};
 use crate::walk::METHODS;
 
@@ -313,7 +315,7 @@ pub fn parameter_name_collisions(work: &mut Work) -> usize {
 fn names_of(snapshot: &Value, parameter: &Value) -> ((String, String), bool) {
     let parameter = resolve(snapshot, parameter);
     let wire = parameter.get("name").and_then(Value::as_str).unwrap_or("");
-    let rust = crate::spec::names::progenitor_ident(wire, crate::spec::names::Case::Snake);
+    let rust = progenitor_ident(wire, Case::Snake);
     (
         (rust, wire.to_owned()),
         parameter.get("in") == Some(&json!("path")),
@@ -346,7 +348,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn parameters_with_one_rust_name_keep_the_first() {

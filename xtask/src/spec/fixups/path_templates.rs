@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::removals::with_components;
-use super::*;
+use super::shared::with_components;
+use super::work::Work;
 use crate::spec::schema::resolve;
 use crate::walk::METHODS;
 
@@ -174,7 +174,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     fn path(name: &str) -> Value {
         json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})

@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value};
 
-use super::*;
+use super::work::{RemovedOperation, Work};
+use crate::pointer::{self, push};
 use crate::spec::schema::resolve;
 use crate::walk::{self, METHODS};
 
@@ -14,7 +15,7 @@ pub(super) type RemovalReason<'a> =
 /// Removes every operation for which `reason` returns `Some`, recording it.
 pub(super) fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> usize {
     // Decide on the unchanged document first, then remove.
-    let mut removed = Vec::new();
+    let mut decided = Vec::new();
     if let Some(Value::Object(paths)) = work.doc.get("paths") {
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
@@ -24,49 +25,16 @@ pub(super) fn remove_operations(work: &mut Work, reason: &RemovalReason<'_>) -> 
                 }
                 let Some(op) = op.as_object() else { continue };
                 if let Some(why) = reason(&work.doc, path, item, op) {
-                    removed.push(RemovedOperation::new(
-                        method,
-                        path,
-                        Some(op),
-                        why,
-                        crate::pointer::push(&crate::pointer::push("/paths", path), method),
-                    ));
+                    decided.push((path.clone(), method.clone(), why));
                 }
             }
         }
     }
-    if let Some(Value::Object(paths)) = work.doc.get_mut("paths") {
-        for r in &removed {
-            if let Some(Value::Object(item)) = paths.get_mut(&r.path) {
-                item.remove(&r.method.to_lowercase());
-                // A path item left without operations goes too; others are not this fixup's.
-                if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
-                    paths.remove(&r.path);
-                }
-            }
-        }
+    for (path, method, why) in &decided {
+        let cause = push(&push("/paths", path), method);
+        remove_operation(work, path, method, why, &cause);
     }
-    let count = removed.len();
-    work.removed.extend(removed);
-    count
-}
-
-/// Runs `f(components, doc)` with `components` moved out of `doc` into a document of its own,
-/// so operation-level fixups can resolve `$ref`s while they change `paths` — without copying
-/// the whole document. `components` is put back afterwards.
-pub(super) fn with_components<R>(doc: &mut Value, f: impl FnOnce(&Value, &mut Value) -> R) -> R {
-    let mut holder = Map::new();
-    if let Some(components) = doc.as_object_mut().and_then(|d| d.remove("components")) {
-        holder.insert("components".into(), components);
-    }
-    let holder = Value::Object(holder);
-    let result = f(&holder, doc);
-    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut())
-        && let Some(components) = holder.remove("components")
-    {
-        root.insert("components".into(), components);
-    }
-    result
+    decided.len()
 }
 
 /// Server URLs listed on an operation or its path item.
@@ -156,7 +124,8 @@ pub(super) fn is_supported_body_type(media_type: &str) -> bool {
 ///
 /// progenitor 0.15 has no multipart support and rejects the whole document ("unexpected
 /// content type"). Where upstream offers JSON beside multipart the operation is kept with its
-/// JSON body (see [`prefer_json_bodies`]); only multipart-only uploads are removed.
+/// JSON body (see [`prefer_json_bodies`](super::media_types::prefer_json_bodies)); only
+/// multipart-only uploads are removed.
 pub fn remove_multipart_only(work: &mut Work) -> usize {
     remove_operations(work, &|doc, _, _, op| {
         let body = resolve(doc, op.get("requestBody")?);
@@ -171,12 +140,64 @@ pub fn remove_multipart_only(work: &mut Work) -> usize {
     })
 }
 
+/// Removes the path item `path` and every operation in it (each recorded with `reason` and the
+/// pointer of the cause); whether there was anything to remove.
+pub fn remove_path_item(work: &mut Work, path: &str, reason: &str, cause: &str) -> bool {
+    let methods: Vec<String> = work
+        .doc
+        .pointer(&push("/paths", path))
+        .and_then(Value::as_object)
+        .map(|item| {
+            item.keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut any = false;
+    for method in &methods {
+        any |= remove_operation(work, path, method, reason, cause);
+    }
+    pointer::remove_entry(&mut work.doc, &push("/paths", path)).is_some() || any
+}
+
+/// Removes the operation `method` `path` (and its path item when it holds no other), recording
+/// it with `reason` and the pointer of the cause; whether it was there.
+pub fn remove_operation(
+    work: &mut Work,
+    path: &str,
+    method: &str,
+    reason: &str,
+    cause: &str,
+) -> bool {
+    let Some(Value::Object(paths)) = work.doc.get_mut("paths") else {
+        return false;
+    };
+    let Some(Value::Object(item)) = paths.get_mut(path) else {
+        return false;
+    };
+    let Some(operation) = item.remove(method) else {
+        return false;
+    };
+    if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+        paths.remove(path);
+    }
+    work.removed.push(RemovedOperation::new(
+        method,
+        path,
+        operation.as_object(),
+        reason.to_owned(),
+        cause.to_owned(),
+    ));
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn path_items_it_did_not_empty_are_left_alone() {

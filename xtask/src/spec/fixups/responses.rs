@@ -2,8 +2,10 @@
 
 use serde_json::{Value, json};
 
-use super::*;
+use super::shared::with_components;
+use super::work::Work;
 use crate::pointer;
+use crate::spec::names::{Case, progenitor_ident};
 use crate::spec::schema::{is_json_media_type, resolve, stripped};
 use crate::walk;
 
@@ -341,7 +343,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn default_beside_success_becomes_ranges() {

@@ -2,14 +2,15 @@
 
 use serde_json::{Value, json};
 
-use super::*;
+use super::work::Work;
+use crate::spec::names::enum_variant_names;
 use crate::spec::schema::conforms_map;
 use crate::walk;
 
 /// A schema that contains itself through required links (`A` requires a `B` that requires an
 /// `A`) → one of the links made optional; a cycle with no required property in it (`A` is
 /// `B`, `B` is `A`) → its schema removed (what refers to it is then repaired or removed by
-/// [`dangling_refs`]).
+/// [`dangling_refs`](super::dangling::dangling_refs)).
 ///
 /// No finite JSON value has such a type, so upstream cannot have meant every link to be
 /// present; the generator would emit a Rust type of infinite size. With one property
@@ -42,21 +43,8 @@ pub fn self_containing_schemas(work: &mut Work) -> usize {
                 }
                 relaxed
             });
-        if !relaxed {
-            match cycle.start.rsplit_once('/') {
-                Some((parent, name)) => {
-                    let name = crate::pointer::unescape(name);
-                    let removed = work
-                        .doc
-                        .pointer_mut(parent)
-                        .and_then(Value::as_object_mut)
-                        .and_then(|map| map.remove(&name));
-                    if removed.is_none() {
-                        break;
-                    }
-                }
-                None => break,
-            }
+        if !relaxed && crate::pointer::remove_entry(&mut work.doc, &cycle.start).is_none() {
+            break;
         }
         count += 1;
     }
@@ -170,7 +158,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn colliding_enum_becomes_string() {
@@ -247,7 +235,7 @@ mod structured_default_tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn example_data_as_a_default_is_dropped_and_plain_defaults_stay() {
@@ -276,7 +264,7 @@ mod self_containing_tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn a_required_cycle_loses_one_requirement() {

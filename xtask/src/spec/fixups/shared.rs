@@ -1,6 +1,7 @@
-//! Helpers several fixups share: where the API's base path is.
+//! Helpers several fixups share: where the API's base path is, and reading `components`
+//! while changing `paths`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The path part of the first server URL (`https://api.telnyx.com/v2` → `/v2`), without a
 /// trailing slash; empty when there is none.
@@ -23,4 +24,22 @@ pub(super) fn url_path(url: &str) -> &str {
         }
         None => url,
     }
+}
+
+/// Runs `f(components, doc)` with `components` moved out of `doc` into a document of its own,
+/// so operation-level fixups can resolve `$ref`s while they change `paths` — without copying
+/// the whole document. `components` is put back afterwards.
+pub(super) fn with_components<R>(doc: &mut Value, f: impl FnOnce(&Value, &mut Value) -> R) -> R {
+    let mut holder = Map::new();
+    if let Some(components) = doc.as_object_mut().and_then(|d| d.remove("components")) {
+        holder.insert("components".into(), components);
+    }
+    let holder = Value::Object(holder);
+    let result = f(&holder, doc);
+    if let (Value::Object(mut holder), Some(root)) = (holder, doc.as_object_mut())
+        && let Some(components) = holder.remove("components")
+    {
+        root.insert("components".into(), components);
+    }
+    result
 }

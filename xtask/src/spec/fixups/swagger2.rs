@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::removals::with_components;
-use super::*;
+use super::shared::with_components;
+use super::work::Work;
 use crate::spec::schema::resolve;
 use crate::walk::{self, METHODS};
 
@@ -192,7 +192,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn boolean_required_moves_to_the_parent_list() {

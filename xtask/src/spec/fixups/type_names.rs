@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::*;
+use super::work::Work;
 use crate::pointer;
+use crate::spec::names::{Case, progenitor_ident};
 use crate::spec::schema::{NameRegistry, is_json_media_type, stripped};
 use crate::walk;
 
@@ -260,7 +261,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::spec::fixups::test_support::work;
+    use crate::spec::fixups::work::test_support::work;
 
     #[test]
     fn components_with_the_same_rust_name_are_renamed_and_refs_rewritten() {

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::resolve;
+use super::structure::{required_names, resolve};
 
 /// Whether `value` is valid for `schema`, as far as typify checks defaults: type, `nullable`,
 /// `enum`, array items, object properties (known keys, required keys) and the branches of
@@ -84,14 +84,9 @@ pub(crate) fn conforms_map(
                     Some(schema) => conforms(doc, schema, v, depth + 1),
                     None => open_map,
                 });
-            let required_ok = map
-                .get("required")
-                .and_then(Value::as_array)
-                .is_none_or(|r| {
-                    r.iter()
-                        .filter_map(Value::as_str)
-                        .all(|k| object.contains_key(k))
-                });
+            let required_ok = required_names(map)
+                .into_iter()
+                .all(|k| object.contains_key(k));
             keys_ok && required_ok
         }
         Some("object") => value.is_object(),

@@ -1,11 +1,9 @@
 //! The leaves of an object-valued query parameter, named the way Telnyx spells them on the
 //! wire (`filter[date_created_at][gte]`).
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value, json};
 
-use super::resolve;
+use super::structure::{required_names, resolve};
 
 /// A leaf of an object-valued query parameter: bracketed name, schema, required.
 pub(crate) struct Leaf {
@@ -67,11 +65,7 @@ pub(crate) fn collect_leaves(
     }
     let mut properties: Vec<(String, Value, bool)> = Vec::new();
     let mut add_props = |m: &Map<String, Value>| {
-        let req: BTreeSet<&str> = m
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let req = required_names(m);
         if let Some(Value::Object(props)) = m.get("properties") {
             for (k, v) in props {
                 properties.push((k.clone(), v.clone(), req.contains(k.as_str())));

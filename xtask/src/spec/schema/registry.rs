@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::stripped_map;
+use super::structure::stripped_map;
 use crate::spec::names::{Case, progenitor_ident};
 
 /// Whether typify generates a named type (struct, enum or constrained newtype) for `schema`.

@@ -1,56 +1,13 @@
-//! A structural model of an API, for drift checks (`spec check --upstream`) and changelogs
-//! (`spec diff`).
-//!
-//! The model keeps what shapes a generated client and the bytes on the wire: operations
-//! (method + path), parameters (wire name, location, required, type, enum values), the request
-//! body (media type, flattened properties with type and required) and the *success* responses
-//! (status, flattened properties). It ignores prose, examples, titles, component names, error
-//! responses and security. Both OpenAPI 3.0 and 3.1 idioms are understood (`nullable` and
-//! `type: [T, "null"]`, `const`), and object-valued query parameters are expanded to their
-//! bracketed leaves (`filter[date_created_at][gte]`) the way the vendored spec writes them.
+//! Building an [`ApiModel`] from an OpenAPI 3.0 or 3.1 document.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::spec::schema::{collect_leaves, is_json_media_type, resolve};
+use super::api::{ApiModel, Field, Operation};
+use crate::spec::prune::operation_tags;
+use crate::spec::schema::{collect_leaves, is_json_media_type, required_names, resolve};
 use crate::walk::METHODS;
-
-/// The type, requiredness and enum values of a parameter or property.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
-    /// Type descriptor, e.g. `string(date-time)?` or `array<integer>`.
-    pub ty: String,
-    /// Whether it is required.
-    pub required: bool,
-    /// Allowed values (JSON text), when it is an enum (or an array of one).
-    pub enum_values: Option<BTreeSet<String>>,
-}
-
-/// One operation.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Operation {
-    /// The `operationId` (reported, not compared as drift).
-    pub operation_id: String,
-    /// Parameters by (location, wire name).
-    pub params: BTreeMap<(String, String), Field>,
-    /// Request body media type, when there is a body.
-    pub body_media: Option<String>,
-    /// Whether the body is required.
-    pub body_required: bool,
-    /// Flattened request body properties (`data.id`, `items[].name`).
-    pub body: BTreeMap<String, Field>,
-    /// Success responses by status: flattened JSON properties (empty for no JSON body).
-    pub responses: BTreeMap<String, BTreeMap<String, Field>>,
-}
-
-/// The whole API: operations keyed by `METHOD /path`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ApiModel {
-    /// Operations keyed by `GET /rooms`.
-    pub operations: BTreeMap<String, Operation>,
-}
 
 /// Maximum nesting of flattened properties.
 const MAX_DEPTH: usize = 8;
@@ -71,7 +28,7 @@ pub fn build(doc: &Value, keep: &dyn Fn(&[String]) -> bool) -> ApiModel {
                 continue;
             }
             let Some(op) = op.as_object() else { continue };
-            let tags = crate::spec::prune::operation_tags(op);
+            let tags = operation_tags(op);
             if !keep(&tags) {
                 continue;
             }
@@ -371,16 +328,7 @@ fn flatten(
     }
     let resolved = resolve(doc, schema);
     if let Some(map) = resolved.as_object() {
-        let required: BTreeSet<String> = map
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required = required_names(map);
         if let Some(Value::Object(props)) = map.get("properties") {
             for (name, child) in props {
                 let path = if prefix.is_empty() {
@@ -388,7 +336,7 @@ fn flatten(
                 } else {
                     format!("{prefix}.{name}")
                 };
-                let f = field(doc, child, required.contains(name));
+                let f = field(doc, child, required.contains(name.as_str()));
                 merge_field(out, &path, f);
                 descend(doc, child, &path, out, stack, depth + 1);
             }
@@ -463,232 +411,11 @@ fn merge_field(out: &mut BTreeMap<String, Field>, path: &str, f: Field) {
     }
 }
 
-/// Kinds of difference between two models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
-    /// An operation exists only in the new model.
-    OperationAdded,
-    /// An operation exists only in the old model.
-    OperationRemoved,
-    /// A parameter, body or response changed.
-    Changed,
-    /// The `operationId` changed (informational; not drift).
-    Renamed,
-}
-
-/// One difference.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// `METHOD /path`.
-    pub operation: String,
-    /// What kind of change.
-    pub kind: ChangeKind,
-    /// Human-readable description.
-    pub text: String,
-}
-
-impl Change {
-    /// Whether this change is structural drift (everything but renames).
-    pub fn is_drift(&self) -> bool {
-        self.kind != ChangeKind::Renamed
-    }
-}
-
-/// Describes a field for messages: `string(date-time)?, required, enum [..]`.
-fn show(f: &Field) -> String {
-    let mut s = f.ty.clone();
-    s.push_str(if f.required {
-        ", required"
-    } else {
-        ", optional"
-    });
-    if let Some(values) = &f.enum_values {
-        let _ = write!(
-            s,
-            ", enum [{}]",
-            values.iter().cloned().collect::<Vec<_>>().join(", ")
-        );
-    }
-    s
-}
-
-/// Compares two field maps, pushing changes labelled with `what` ("parameter", …).
-fn compare_fields<K: Ord + Clone>(
-    what: &str,
-    old: &BTreeMap<K, Field>,
-    new: &BTreeMap<K, Field>,
-    label: &dyn Fn(&K) -> String,
-    push: &mut dyn FnMut(String),
-) {
-    for (key, o) in old {
-        match new.get(key) {
-            None => push(format!("{what} {} removed (was {})", label(key), show(o))),
-            Some(n) if n != o => {
-                let mut parts = Vec::new();
-                if o.ty != n.ty {
-                    parts.push(format!("type {} → {}", o.ty, n.ty));
-                }
-                if o.required != n.required {
-                    parts.push(if n.required {
-                        "now required".to_owned()
-                    } else {
-                        "now optional".to_owned()
-                    });
-                }
-                if o.enum_values != n.enum_values {
-                    let empty = BTreeSet::new();
-                    let ov = o.enum_values.as_ref().unwrap_or(&empty);
-                    let nv = n.enum_values.as_ref().unwrap_or(&empty);
-                    let added: Vec<&String> = nv.difference(ov).collect();
-                    let removed: Vec<&String> = ov.difference(nv).collect();
-                    let mut text = String::from("enum");
-                    if o.enum_values.is_none() {
-                        text.push_str(" introduced");
-                    } else if n.enum_values.is_none() {
-                        text.push_str(" dropped");
-                    }
-                    if !added.is_empty() {
-                        let _ = write!(
-                            text,
-                            " +[{}]",
-                            added
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                    }
-                    if !removed.is_empty() {
-                        let _ = write!(
-                            text,
-                            " -[{}]",
-                            removed
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                    }
-                    parts.push(text);
-                }
-                push(format!("{what} {}: {}", label(key), parts.join("; ")));
-            }
-            Some(_) => {}
-        }
-    }
-    for (key, n) in new {
-        if !old.contains_key(key) {
-            push(format!("{what} {} added ({})", label(key), show(n)));
-        }
-    }
-}
-
-/// All differences from `old` to `new`, ordered by operation.
-pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for (key, o) in &old.operations {
-        let Some(n) = new.operations.get(key) else {
-            changes.push(Change {
-                operation: key.clone(),
-                kind: ChangeKind::OperationRemoved,
-                text: format!("operation removed ({})", o.operation_id),
-            });
-            continue;
-        };
-        let mut push = |text: String| {
-            changes.push(Change {
-                operation: key.clone(),
-                kind: ChangeKind::Changed,
-                text,
-            });
-        };
-        compare_fields(
-            "parameter",
-            &o.params,
-            &n.params,
-            &|(location, name)| format!("`{name}` (in {location})"),
-            &mut push,
-        );
-        if o.body_media != n.body_media {
-            push(format!(
-                "request body media type {} → {}",
-                o.body_media.as_deref().unwrap_or("none"),
-                n.body_media.as_deref().unwrap_or("none")
-            ));
-        }
-        if o.body_media.is_some() && n.body_media.is_some() && o.body_required != n.body_required {
-            push(format!(
-                "request body now {}",
-                if n.body_required {
-                    "required"
-                } else {
-                    "optional"
-                }
-            ));
-        }
-        compare_fields(
-            "body property",
-            &o.body,
-            &n.body,
-            &|k| format!("`{k}`"),
-            &mut push,
-        );
-        for (status, of) in &o.responses {
-            match n.responses.get(status) {
-                None => push(format!("success response {status} removed")),
-                Some(nf) => compare_fields(
-                    &format!("response {status} property"),
-                    of,
-                    nf,
-                    &|k| format!("`{k}`"),
-                    &mut push,
-                ),
-            }
-        }
-        for status in n.responses.keys() {
-            if !o.responses.contains_key(status) {
-                push(format!("success response {status} added"));
-            }
-        }
-        if o.operation_id != n.operation_id {
-            changes.push(Change {
-                operation: key.clone(),
-                kind: ChangeKind::Renamed,
-                text: format!("operationId {} → {}", o.operation_id, n.operation_id),
-            });
-        }
-    }
-    for (key, n) in &new.operations {
-        if !old.operations.contains_key(key) {
-            changes.push(Change {
-                operation: key.clone(),
-                kind: ChangeKind::OperationAdded,
-                text: format!("operation added ({})", n.operation_id),
-            });
-        }
-    }
-    changes.sort_by(|a, b| (&a.operation, a.kind).cmp(&(&b.operation, b.kind)));
-    changes
-}
-
-/// Renders changes grouped by operation, one indented line per change.
-pub fn render(changes: &[Change]) -> String {
-    let mut out = String::new();
-    let mut current = "";
-    for change in changes {
-        if change.operation != current {
-            current = &change.operation;
-            let _ = writeln!(out, "{current}");
-        }
-        let _ = writeln!(out, "  {}", change.text);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
+
+    use super::*;
 
     #[test]
     fn nullable_forms_agree() {
@@ -709,31 +436,5 @@ mod tests {
             ),
             "integer?"
         );
-    }
-
-    #[test]
-    fn detects_param_and_property_changes() {
-        let old = json!({"paths": {"/a": {"get": {"operationId": "A",
-            "parameters": [{"name": "page", "in": "query", "style": "deepObject",
-                "schema": {"type": "object", "properties": {"number": {"type": "integer"}}}}],
-            "responses": {"200": {"description": "", "content": {"application/json": {"schema":
-                {"properties": {"data": {"properties": {"id": {"type": "string"}}}}}}}}}}}}});
-        let new = json!({"paths": {"/a": {"get": {"operationId": "A",
-            "parameters": [{"name": "page[number]", "in": "query", "schema": {"type": "integer"}},
-                {"name": "page[size]", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "", "content": {"application/json": {"schema":
-                {"properties": {"data": {"properties": {"id": {"type": "string", "format": "uuid"}}}}}}}},
-                "404": {"description": "ignored"}}}}}});
-        let changes = compare(&build(&old, &|_| true), &build(&new, &|_| true));
-        let text = render(&changes);
-        assert!(
-            text.contains("parameter `page[size]` (in query) added"),
-            "{text}"
-        );
-        assert!(
-            text.contains("response 200 property `data.id`: type string → string(uuid)"),
-            "{text}"
-        );
-        assert_eq!(changes.len(), 2, "{text}");
     }
 }
