@@ -22,9 +22,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use telnyx_client::prelude::*;
-use telnyx_client::{
-    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, RoomToken, RoomTokenOptions, RoomTokenSession, types,
-};
+use telnyx_client::room_token::{RoomToken, RoomTokenOptions, RoomTokenSession};
+use telnyx_client::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, types};
 use uuid::Uuid;
 
 type BoxError = Box<dyn StdError + Send + Sync>;

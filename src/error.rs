@@ -11,8 +11,6 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::progenitor_bridge::RAW_BODY_MARKER;
-
 /// Response header that carries Telnyx's id for a request; quote it to Telnyx support.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -208,8 +206,14 @@ pub struct ApiErrorItem {
 
 impl ApiError {
     /// Builds the details from a status, the response headers and a decoded error body
-    /// serialized back to JSON (so that any generated body type can be read).
-    pub(crate) fn from_parts(status: StatusCode, headers: &HeaderMap, body: &Value) -> Self {
+    /// serialized back to JSON (so that any generated body type can be read). With `raw_body`,
+    /// the body was none of Telnyx's error shapes and its text is in `message`.
+    pub(crate) fn from_parts(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &Value,
+        raw_body: bool,
+    ) -> Self {
         let text = |value: &Value, key: &str| -> Option<String> {
             match value.get(key)? {
                 Value::String(s) => Some(s.clone()),
@@ -240,7 +244,7 @@ impl ApiError {
             errors.push(bare);
         }
         let mut message = text(body, "message");
-        let raw_body = if headers.contains_key(RAW_BODY_MARKER) {
+        let raw_body = if raw_body {
             Some(message.take().unwrap_or_default())
         } else {
             None
@@ -378,13 +382,10 @@ mod tests {
     use reqwest::header::HeaderValue;
     use serde_json::json;
 
-    fn headers(request_id: Option<&str>, raw: bool) -> HeaderMap {
+    fn headers(request_id: Option<&str>) -> HeaderMap {
         let mut map = HeaderMap::new();
         if let Some(id) = request_id {
             map.insert(REQUEST_ID_HEADER, HeaderValue::from_str(id).unwrap());
-        }
-        if raw {
-            map.insert(RAW_BODY_MARKER, HeaderValue::from_static("1"));
         }
         map
     }
@@ -398,8 +399,9 @@ mod tests {
         ]});
         let error = ApiError::from_parts(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &headers(Some("req-1"), false),
+            &headers(Some("req-1")),
             &body,
+            false,
         );
         assert_eq!(error.errors.len(), 2);
         let first = error.first().unwrap();
@@ -422,7 +424,7 @@ mod tests {
         let body = json!({"code": "10007", "title": "Resource not found",
             "detail": "The requested room does not exist", "source": {"parameter": "room_id"},
             "meta": {"url": "https://developers.telnyx.com/docs/overview/errors/10007"}});
-        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None, false), &body);
+        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None), &body, false);
         assert_eq!(
             error.errors,
             vec![ApiErrorItem {
@@ -451,8 +453,9 @@ mod tests {
         // Only a title is enough to count as the bare shape.
         let error = ApiError::from_parts(
             StatusCode::FORBIDDEN,
-            &headers(None, false),
+            &headers(None),
             &json!({"title": "Forbidden"}),
+            false,
         );
         assert_eq!(
             error.first().and_then(|e| e.title.as_deref()),
@@ -463,7 +466,7 @@ mod tests {
     #[test]
     fn message_shape_is_parsed_and_displayed() {
         let body = json!({"message": "Room not found", "success": false});
-        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None, false), &body);
+        let error = ApiError::from_parts(StatusCode::NOT_FOUND, &headers(None), &body, false);
         assert!(error.errors.is_empty());
         assert_eq!(error.message.as_deref(), Some("Room not found"));
         assert_eq!(error.success, Some(false));
@@ -476,7 +479,7 @@ mod tests {
     #[test]
     fn raw_body_is_kept_when_marked() {
         let body = json!({"message": "<html>Bad gateway</html>"});
-        let error = ApiError::from_parts(StatusCode::BAD_GATEWAY, &headers(None, true), &body);
+        let error = ApiError::from_parts(StatusCode::BAD_GATEWAY, &headers(None), &body, true);
         assert_eq!(error.message, None);
         assert_eq!(error.raw_body.as_deref(), Some("<html>Bad gateway</html>"));
         assert_eq!(
@@ -485,8 +488,9 @@ mod tests {
         );
         let empty = ApiError::from_parts(
             StatusCode::BAD_GATEWAY,
-            &headers(None, true),
+            &headers(None),
             &json!({"message": ""}),
+            true,
         );
         assert_eq!(
             empty.to_string(),
@@ -496,7 +500,12 @@ mod tests {
 
     #[test]
     fn unauthorized_says_what_to_check() {
-        let error = ApiError::from_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), &json!({}));
+        let error = ApiError::from_parts(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            &json!({}),
+            false,
+        );
         assert!(error.to_string().contains("TELNYX_API_KEY"));
     }
 

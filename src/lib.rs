@@ -3,14 +3,16 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "codegen_contract.rs"]
+pub mod __codegen;
 mod api_key;
 mod client;
-#[doc(hidden)]
-pub mod decode;
+mod decode;
 mod error;
 mod hooks;
 mod idempotency;
-pub mod operation;
+mod operation;
 pub mod pagination;
 mod progenitor_bridge;
 pub mod retry;
@@ -18,7 +20,7 @@ mod transport;
 // The room-token session needs the spec's two room token operations (`build.rs` sets the cfg
 // when the generated client has them).
 #[cfg(all(feature = "video", telnyx_room_tokens))]
-pub mod video;
+mod video;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
@@ -49,15 +51,10 @@ pub use crate::client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEADER};
-pub use crate::generated::prelude::*;
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 pub use crate::pagination::{Page, PageMeta, Paginate, Paginator};
 pub use crate::retry::RetryPolicy;
-#[cfg(all(feature = "video", telnyx_room_tokens))]
-pub use crate::video::{
-    RoomToken, RoomTokenDriver, RoomTokenError, RoomTokenOptions, RoomTokenSession,
-};
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 
 /// What most users import: the [`Client`], one extension trait per API tag (which provide the

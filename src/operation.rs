@@ -1,8 +1,8 @@
 //! What the client knows about each operation: the types of the generated `operations` table.
 //!
 //! These types are hand-written; `telnyx-codegen` only emits the table's entries, one per
-//! operation of the enabled families, sorted by method name so that the per-request lookup
-//! ([`crate::operations::by_method_name`]) is a binary search rather than a scan.
+//! operation of the enabled families. Their public home is the generated
+//! [`operations`](crate::operations) module, which re-exports them.
 
 /// How an operation authenticates, from its effective `security` in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,31 +80,5 @@ impl Operation {
             paging,
             paginated: paging.is_some(),
         }
-    }
-}
-
-/// The entry of `table` (sorted by method name) for progenitor's `method_name`.
-pub(crate) fn find_by_method_name(
-    table: &'static [Operation],
-    method_name: &str,
-) -> Option<&'static Operation> {
-    table
-        .binary_search_by(|op| op.method_name.cmp(method_name))
-        .ok()
-        .map(|index| &table[index])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_generated_table_is_sorted_for_binary_search() {
-        let all = crate::operations::ALL;
-        assert!(all.windows(2).all(|w| w[0].method_name < w[1].method_name));
-        for op in all {
-            assert_eq!(find_by_method_name(all, op.method_name), Some(op));
-        }
-        assert_eq!(find_by_method_name(all, "no_such_operation"), None);
     }
 }

@@ -47,10 +47,9 @@ use std::fmt;
 use futures::stream::{self, Stream, TryStreamExt};
 use progenitor_client::ResponseValue;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::Error;
-pub use crate::operation::PagingStyle;
+use crate::operation::PagingStyle;
 
 /// Page size used when neither [`Paginator::page_size`] nor a smaller [`Paginator::limit`] is
 /// set; the API's most common default.
@@ -115,108 +114,76 @@ impl<L: ListOperation> Paginate for L {
     }
 }
 
-/// The part of a list response that is not the items, as JSON: `meta`, `total_pages`,
-/// `next_page_uri`, … Read through its accessors, whatever the operation's response type.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PageMeta(Value);
+/// The paging signals of one list response (how many pages and items the server reports,
+/// where the next page is), read from the response's typed fields: for each list operation the
+/// generator knows which of its fields carry them (`meta.total_pages`, `totalRecords`,
+/// `meta.cursors.after`, TeXML's `next_page_uri`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMeta {
+    signals: PageSignals,
+}
+
+/// The signals as generated code fills them in: one field per signal, `None` when the
+/// response does not carry it. Read them through [`PageMeta`]'s accessors.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageSignals {
+    /// How many pages the server says there are.
+    pub total_pages: Option<u64>,
+    /// How many items the server says there are across all pages.
+    pub total_results: Option<u64>,
+    /// The page number the server says this is.
+    pub page_number: Option<u64>,
+    /// The cursor of the next page (non-empty).
+    pub next_cursor: Option<String>,
+    /// Whether the server says there are more pages.
+    pub has_more: Option<bool>,
+    /// TeXML's `next_page_uri` (non-empty).
+    pub next_page_uri: Option<String>,
+}
+
+impl From<PageSignals> for PageMeta {
+    fn from(signals: PageSignals) -> Self {
+        Self { signals }
+    }
+}
 
 impl PageMeta {
-    /// The paging signals of `response` (its items already taken out).
-    #[doc(hidden)]
-    pub fn of<T: Serialize>(response: &T) -> Self {
-        Self(serde_json::to_value(response).unwrap_or(Value::Null))
-    }
-
-    /// The paging signals from the response's fields beside its items, as `(JSON key, value)`
-    /// (what generated code passes: it serializes only these fields, so the response types
-    /// need no `Serialize`).
-    #[doc(hidden)]
-    pub fn from_fields(fields: Vec<(&'static str, Value)>) -> Self {
-        let map: serde_json::Map<String, Value> = fields
-            .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect();
-        Self(Value::Object(map))
-    }
-
-    /// One field for [`from_fields`](Self::from_fields), as JSON (`null` if it cannot be).
-    #[doc(hidden)]
-    pub fn value_of<T: Serialize>(field: &T) -> Value {
-        serde_json::to_value(field).unwrap_or(Value::Null)
-    }
-
-    /// The JSON (the response without its items).
-    pub fn as_json(&self) -> &Value {
-        &self.0
-    }
-
-    /// A non-negative integer at one of `paths` (each a list of keys), the first found.
-    fn count(&self, paths: &[&[&str]]) -> Option<u64> {
-        paths.iter().find_map(|path| {
-            let value = path
-                .iter()
-                .try_fold(&self.0, |value, key| value.get(*key))?;
-            value
-                .as_u64()
-                .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
-        })
-    }
-
-    /// A non-empty string at one of `paths`.
-    fn text(&self, paths: &[&[&str]]) -> Option<&str> {
-        paths.iter().find_map(|path| {
-            path.iter()
-                .try_fold(&self.0, |value, key| value.get(*key))?
-                .as_str()
-                .filter(|s| !s.is_empty())
-        })
-    }
-
-    /// A boolean at one of `paths`.
-    fn flag(&self, paths: &[&[&str]]) -> Option<bool> {
-        paths.iter().find_map(|path| {
-            path.iter()
-                .try_fold(&self.0, |value, key| value.get(*key))?
-                .as_bool()
-        })
-    }
-
     /// How many pages the server says there are.
     pub fn total_pages(&self) -> Option<u64> {
-        self.count(&[&["meta", "total_pages"], &["total_pages"]])
+        self.signals.total_pages
     }
 
     /// How many items the server says there are across all pages.
     pub fn total_results(&self) -> Option<u64> {
-        self.count(&[
-            &["meta", "total_results"],
-            &["meta", "total_items"],
-            &["totalRecords"],
-            &["total_records"],
-        ])
+        self.signals.total_results
     }
 
     /// The page number the server says this is.
     pub fn page_number(&self) -> Option<u64> {
-        self.count(&[&["meta", "page_number"], &["page_number"]])
+        self.signals.page_number
     }
 
-    /// The cursor of the next page, for cursor-paged operations.
+    /// Whether the server says there are more pages, when it says so.
+    pub fn has_more(&self) -> Option<bool> {
+        self.signals.has_more
+    }
+
+    /// The cursor of the next page, for cursor-paged operations; `None` when the server says
+    /// there are no more pages.
     pub fn next_cursor(&self) -> Option<&str> {
-        if self.flag(&[&["meta", "has_more"], &["meta", "has_next"]]) == Some(false) {
+        if self.signals.has_more == Some(false) {
             return None;
         }
-        self.text(&[
-            &["meta", "cursors", "after"],
-            &["meta", "next_cursor"],
-            &["meta", "page_cursor"],
-            &["meta", "cursor"],
-        ])
+        self.signals
+            .next_cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
     }
 
     /// The `PageToken` of TeXML's `next_page_uri`, when there is a next page.
     pub fn next_page_token(&self) -> Option<String> {
-        let uri = self.text(&[&["next_page_uri"]])?;
+        let uri = self.signals.next_page_uri.as_deref()?;
         let query = uri.split_once('?')?.1;
         query.split('&').find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
@@ -441,13 +408,12 @@ fn next_page<L: ListOperation>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use std::sync::{Arc, Mutex};
 
     /// A list operation of style `S` served from canned pages: each request records the
     /// `PageRequest` it was sent with and gets the next page (`items`, the rest of the body).
-    /// One canned page: its items and the rest of its body.
-    type CannedPage = (Vec<u32>, Value);
+    /// One canned page: its items and its paging signals.
+    type CannedPage = (Vec<u32>, PageSignals);
 
     #[derive(Clone)]
     struct Fake<const S: u8> {
@@ -476,7 +442,7 @@ mod tests {
 
     impl<const S: u8> ListOperation for Fake<S> {
         type Item = u32;
-        type Response = (Vec<u32>, Value);
+        type Response = (Vec<u32>, PageSignals);
         type ErrorBody = crate::ErrorBody;
         const OPERATION_ID: &'static str = "Fake";
         const STYLE: PagingStyle = match S {
@@ -514,7 +480,7 @@ mod tests {
         }
 
         fn into_parts(response: Self::Response) -> (Vec<u32>, PageMeta) {
-            (response.0, PageMeta(response.1))
+            (response.0, PageMeta::from(response.1))
         }
     }
 
@@ -525,21 +491,33 @@ mod tests {
         runtime.block_on(paginator.collect()).unwrap()
     }
 
+    fn total_pages(pages: u64) -> PageSignals {
+        PageSignals {
+            total_pages: Some(pages),
+            ..PageSignals::default()
+        }
+    }
+
+    fn next_cursor(cursor: &str) -> PageSignals {
+        PageSignals {
+            next_cursor: Some(cursor.to_owned()),
+            ..PageSignals::default()
+        }
+    }
+
     #[test]
     fn page_number_style_follows_total_pages_and_stops_on_an_empty_page() {
         let fake = Fake::<NUMBER>::new(vec![
-            (vec![1, 2], json!({"meta": {"total_pages": 3}})),
-            (vec![3, 4], json!({"meta": {"total_pages": 3}})),
-            (vec![5], json!({"meta": {"total_pages": 3}})),
+            (vec![1, 2], total_pages(3)),
+            (vec![3, 4], total_pages(3)),
+            (vec![5], total_pages(3)),
         ]);
         assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3, 4, 5]);
         let numbers: Vec<u64> = fake.sent().iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 2, 3]);
         // The meta claims more pages than there are: the empty page ends it.
-        let fake = Fake::<NUMBER>::new(vec![
-            (vec![1, 2], json!({"meta": {"total_pages": 9}})),
-            (vec![], json!({"meta": {"total_pages": 9}})),
-        ]);
+        let fake =
+            Fake::<NUMBER>::new(vec![(vec![1, 2], total_pages(9)), (vec![], total_pages(9))]);
         assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2]);
         assert_eq!(fake.sent().len(), 2);
     }
@@ -547,9 +525,20 @@ mod tests {
     #[test]
     fn page_number_style_without_pages_uses_the_record_count() {
         // 10DLC style: `totalRecords` instead of `meta.total_pages`.
+        let records = PageSignals {
+            total_results: Some(3),
+            ..PageSignals::default()
+        };
+        let fake = Fake::<NUMBER>::new(vec![(vec![1, 2], records.clone()), (vec![3], records)]);
+        assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3]);
+        assert_eq!(fake.sent().len(), 2);
+    }
+
+    #[test]
+    fn page_number_style_without_totals_stops_at_a_short_page() {
         let fake = Fake::<NUMBER>::new(vec![
-            (vec![1, 2], json!({"page": 1, "totalRecords": 3})),
-            (vec![3], json!({"page": 2, "totalRecords": 3})),
+            (vec![1, 2], PageSignals::default()),
+            (vec![3], PageSignals::default()),
         ]);
         assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3]);
         assert_eq!(fake.sent().len(), 2);
@@ -558,9 +547,9 @@ mod tests {
     #[test]
     fn cursor_style_follows_the_next_cursor_until_there_is_none() {
         let fake = Fake::<CURSOR>::new(vec![
-            (vec![1, 2], json!({"meta": {"cursors": {"after": "c2"}}})),
-            (vec![3, 4], json!({"meta": {"cursors": {"after": "c3"}}})),
-            (vec![5], json!({"meta": {"cursors": {}}})),
+            (vec![1, 2], next_cursor("c2")),
+            (vec![3, 4], next_cursor("c3")),
+            (vec![5], PageSignals::default()),
         ]);
         assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3, 4, 5]);
         let cursors: Vec<Option<String>> = fake.sent().into_iter().map(|r| r.cursor).collect();
@@ -570,14 +559,15 @@ mod tests {
 
     #[test]
     fn cursor_style_stops_on_has_more_false_and_on_a_repeated_cursor() {
-        let fake = Fake::<CURSOR>::new(vec![(
-            vec![1],
-            json!({"meta": {"cursor": "k2", "has_more": false}}),
-        )]);
+        let last = PageSignals {
+            has_more: Some(false),
+            ..next_cursor("k2")
+        };
+        let fake = Fake::<CURSOR>::new(vec![(vec![1], last)]);
         assert_eq!(run(fake.clone().paginate()), [1]);
         let fake = Fake::<CURSOR>::new(vec![
-            (vec![1], json!({"meta": {"page_cursor": "same"}})),
-            (vec![2], json!({"meta": {"page_cursor": "same"}})),
+            (vec![1], next_cursor("same")),
+            (vec![2], next_cursor("same")),
         ]);
         assert_eq!(run(fake.clone().paginate()), [1, 2]);
         assert_eq!(fake.sent().len(), 2);
@@ -585,13 +575,13 @@ mod tests {
 
     #[test]
     fn page_token_style_follows_next_page_uri() {
-        let fake = Fake::<TOKEN>::new(vec![
-            (
-                vec![1, 2],
-                json!({"page": 0, "next_page_uri": "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=t1"}),
+        let first = PageSignals {
+            next_page_uri: Some(
+                "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=t1".to_owned(),
             ),
-            (vec![3], json!({"page": 1, "next_page_uri": null})),
-        ]);
+            ..PageSignals::default()
+        };
+        let fake = Fake::<TOKEN>::new(vec![(vec![1, 2], first), (vec![3], PageSignals::default())]);
         assert_eq!(run(fake.clone().paginate().page_size(2)), [1, 2, 3]);
         let sent = fake.sent();
         assert_eq!(sent[0].cursor, None);
@@ -600,8 +590,7 @@ mod tests {
 
     #[test]
     fn a_limit_stops_before_the_next_request() {
-        let fake =
-            Fake::<CURSOR>::new(vec![(vec![1, 2, 3], json!({"meta": {"next_cursor": "n"}}))]);
+        let fake = Fake::<CURSOR>::new(vec![(vec![1, 2, 3], next_cursor("n"))]);
         assert_eq!(run(fake.clone().paginate().limit(2)), [1, 2]);
         assert_eq!(fake.sent().len(), 1);
         let fake = Fake::<CURSOR>::new(vec![]);
@@ -610,28 +599,34 @@ mod tests {
     }
 
     #[test]
-    fn meta_signals_are_read_whatever_the_shape() {
-        let meta =
-            PageMeta(json!({"meta": {"total_pages": 3, "page_number": 1, "total_results": 41}}));
+    fn meta_accessors_apply_the_signals_rules() {
+        let meta = PageMeta::from(PageSignals {
+            total_pages: Some(3),
+            page_number: Some(1),
+            total_results: Some(41),
+            ..PageSignals::default()
+        });
         assert_eq!(meta.total_pages(), Some(3));
         assert_eq!(meta.total_results(), Some(41));
         assert_eq!(meta.page_number(), Some(1));
-        let meta = PageMeta(json!({"meta": {"cursors": {"after": "c2", "before": ""}}}));
-        assert_eq!(meta.next_cursor(), Some("c2"));
-        let meta = PageMeta(json!({"meta": {"cursor": "k", "has_more": false}}));
-        assert_eq!(meta.next_cursor(), None);
-        let meta = PageMeta(json!({"meta": {"page_cursor": ""}}));
-        assert_eq!(meta.next_cursor(), None);
-        let meta = PageMeta(json!({"totalRecords": 25.0}));
-        assert_eq!(meta.total_results(), Some(25));
-        let meta = PageMeta(json!({
-            "next_page_uri": "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=ab%3D%3D"
-        }));
-        assert_eq!(meta.next_page_token().as_deref(), Some("ab=="));
+        assert_eq!(PageMeta::from(next_cursor("c2")).next_cursor(), Some("c2"));
+        let done = PageSignals {
+            has_more: Some(false),
+            ..next_cursor("k")
+        };
+        assert_eq!(PageMeta::from(done).next_cursor(), None);
+        assert_eq!(PageMeta::from(next_cursor("")).next_cursor(), None);
+        let texml = PageSignals {
+            next_page_uri: Some(
+                "/v2/texml/Accounts/a/Calls.json?Page=1&PageSize=2&PageToken=ab%3D%3D".to_owned(),
+            ),
+            ..PageSignals::default()
+        };
         assert_eq!(
-            PageMeta(json!({"next_page_uri": null})).next_page_token(),
-            None
+            PageMeta::from(texml).next_page_token().as_deref(),
+            Some("ab==")
         );
+        assert_eq!(PageMeta::default().next_page_token(), None);
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
-                ApiError::from_parts(status, &headers, &body).into()
+                ApiError::from_parts(status, &headers, &body, is_raw(&headers)).into()
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
             P::UnexpectedResponse(response) => {
@@ -88,7 +88,8 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
                         if status.is_client_error() || status.is_server_error() =>
                     {
                         let body = serde_json::from_slice(body).unwrap_or(Value::Null);
-                        ApiError::from_parts(status, response.headers(), &body).into()
+                        let headers = response.headers();
+                        ApiError::from_parts(status, headers, &body, is_raw(headers)).into()
                     }
                     _ => Error::UnexpectedResponse {
                         status,
@@ -102,6 +103,11 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
             },
         }
     }
+}
+
+/// Whether the response was marked with [`RAW_BODY_MARKER`].
+fn is_raw(headers: &reqwest::header::HeaderMap) -> bool {
+    headers.contains_key(RAW_BODY_MARKER)
 }
 
 /// Whether `body` is one of Telnyx's error shapes: a JSON object with an `errors` list, a

@@ -10,9 +10,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures::future::{self, BoxFuture};
 use httpmock::prelude::*;
 use serde_json::json;
+use telnyx_client::RetryPolicy;
 use telnyx_client::prelude::*;
-use telnyx_client::room_token::Clock;
-use telnyx_client::{RetryPolicy, RoomTokenError, RoomTokenOptions, RoomTokenSession};
+use telnyx_client::room_token::{Clock, RoomTokenError, RoomTokenOptions, RoomTokenSession};
 use uuid::Uuid;
 
 const KEY: &str = "KEYtest0123456789";

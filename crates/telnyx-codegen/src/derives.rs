@@ -33,15 +33,9 @@ pub struct DeriveCounts {
 }
 
 /// Puts `Serialize` of received-only types and `Deserialize` of sent-only types behind
-/// [`FEATURES`]. `serialized` names types other generated code serializes (and so treats as
-/// sent), `received` types other generated code decodes (webhook event bodies).
-pub fn derive_where_used(
-    items: &mut [Item],
-    serialized: &BTreeSet<String>,
-    received: &BTreeSet<String>,
-) -> DeriveCounts {
-    let (mut sent_roots, mut received_roots) = roots(items);
-    sent_roots.extend(serialized.iter().cloned());
+/// [`FEATURES`]. `received` names types other generated code decodes (webhook event bodies).
+pub fn derive_where_used(items: &mut [Item], received: &BTreeSet<String>) -> DeriveCounts {
+    let (sent_roots, mut received_roots) = roots(items);
     received_roots.extend(received.iter().cloned());
     let Some(types) = items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),

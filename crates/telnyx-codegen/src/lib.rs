@@ -22,8 +22,8 @@
 //!    `deny_unknown_fields` is dropped, the generated `Client::new` is removed (the client
 //!    crate has its own validated builder), and every public item gets a doc comment;
 //! 4. adds items derived from the document: an `operations` table (id, method, path, tag,
-//!    authentication, paging) and a `list_operations::ListOperation` trait implemented by the
-//!    builder of every page-numbered list operation;
+//!    authentication, paging) and impls of the client's `ListOperation` for the builder of
+//!    every list operation, which read the paging signals from the response's typed fields;
 //! 5. formats the result with prettyplease; with [`Options::mock`] it also emits progenitor's
 //!    typed `httpmock` extension.
 //!
@@ -57,10 +57,13 @@ mod document;
 mod enums;
 mod error;
 mod errors;
-mod extras;
+mod generated_items;
 pub mod idents;
+mod list_operations;
 mod locate;
 pub mod names;
+mod operation_table;
+mod paging_signals;
 pub mod refs;
 mod run;
 mod scalar_unions;
@@ -80,7 +83,7 @@ pub struct Options {
     /// Also emit the typed `httpmock` extension ([`Generated::mock`]).
     pub mock: bool,
     /// Rust type of the generated client's inner state (progenitor's `inner_type`), as written
-    /// at the place the client source is included. Default: `crate::ClientState`.
+    /// at the place the client source is included. Default: `crate::__codegen::ClientState`.
     pub inner_type: String,
     /// Rust path under which the mock code finds the client's `types` module. Default:
     /// `crate`, for mock code included in the same crate as the client.
@@ -88,11 +91,13 @@ pub struct Options {
     /// Generate only the operations of these API families (`x-telnyx-family`; an operation
     /// without it is in `unsorted`) and the components they reach. `None`: every operation.
     pub families: Option<std::collections::BTreeSet<String>>,
-    /// Rust path of the crate that defines the runtime traits the generated impls plug into
-    /// (`Operation`, `ListOperation`, …). Default: `crate`.
+    /// Rust path of the module that is the whole runtime surface the generated code uses
+    /// (`ErrorBody`, `Operation`, `ListOperation`, `PageSignals`, `decode::…`, …; see the
+    /// client crate's `__codegen` module for the list). Generated code names nothing of the
+    /// client crate outside it. Default: `crate::__codegen`.
     pub runtime_path: String,
     /// Also generate the webhook events of the selected families: their body types and the
-    /// `webhook_events::Event` enum (which refers to `<runtime_path>::webhooks::UnknownEvent`).
+    /// `webhook_events::Event` enum (which refers to `<runtime_path>::UnknownEvent`).
     pub webhooks: bool,
     /// Also emit the conformance sweep ([`Generated::sweep`]) for a crate that reaches the
     /// client under this Rust path (`telnyx_client` for the client's own tests).
@@ -103,10 +108,10 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             mock: false,
-            inner_type: "crate::ClientState".to_owned(),
+            inner_type: "crate::__codegen::ClientState".to_owned(),
             mock_crate_path: "crate".to_owned(),
             families: None,
-            runtime_path: "crate".to_owned(),
+            runtime_path: "crate::__codegen".to_owned(),
             webhooks: false,
             sweep_crate_path: None,
         }
@@ -183,7 +188,8 @@ pub fn generate(
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     errors::use_error_body(&mut file.items, &runtime);
-    let lists = extras::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
+    let lists =
+        list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
     let events = if options.webhooks {
         let names = types_module(&mut file.items)
             .map(|items| items.iter().filter_map(derives::type_name).collect())
@@ -199,9 +205,9 @@ pub fn generate(
         .as_ref()
         .map(|e| e.body_types.clone())
         .unwrap_or_default();
-    derives::derive_where_used(&mut file.items, &lists.serialized, &received);
+    derives::derive_where_used(&mut file.items, &received);
     derives::drop_ordering(&mut file.items);
-    let table = extras::parse_items(extras::operation_table(
+    let table = generated_items::parse_items(operation_table::operation_table(
         &operations,
         &lists.styles,
         &runtime,
@@ -209,11 +215,11 @@ pub fn generate(
     .map_err(internal)?;
     file.items.extend(table);
     file.items
-        .extend(extras::parse_items(lists.tokens).map_err(internal)?);
+        .extend(generated_items::parse_items(lists.tokens).map_err(internal)?);
     let (event_types, untyped_webhooks) = match events {
         Some(events) => {
             file.items
-                .extend(extras::parse_items(events.tokens).map_err(internal)?);
+                .extend(generated_items::parse_items(events.tokens).map_err(internal)?);
             (events.event_types, events.untyped)
         }
         None => (Vec::new(), Vec::new()),

@@ -218,7 +218,7 @@ pub fn event_module(
             pub enum Event {
                 #(#decls,)*
                 /// An event type this build has no variant for: its type and the whole body.
-                Unknown(#runtime::webhooks::UnknownEvent),
+                Unknown(#runtime::UnknownEvent),
             }
 
             impl Event {

@@ -15,7 +15,7 @@
 //!
 //! ```no_run
 //! use telnyx_client::prelude::*;
-//! use telnyx_client::{RoomTokenOptions, RoomTokenSession};
+//! use telnyx_client::room_token::{RoomTokenOptions, RoomTokenSession};
 //!
 //! # async fn run(client: &Client, room_id: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
 //! let session = RoomTokenSession::start(client, room_id, RoomTokenOptions::default()).await?;

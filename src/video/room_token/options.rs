@@ -10,7 +10,7 @@ use super::*;
 ///
 /// ```
 /// use std::time::Duration;
-/// use telnyx_client::RoomTokenOptions;
+/// use telnyx_client::room_token::RoomTokenOptions;
 ///
 /// let options = RoomTokenOptions::default()
 ///     .token_ttl(Duration::from_secs(300))
