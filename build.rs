@@ -50,7 +50,7 @@ fn run() -> Result<(), String> {
     let options = telnyx_codegen::Options {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
         webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
-        families: enabled_families(&json),
+        families: enabled_families(),
         // The conformance test (tests/conformance_sweep) includes this; it is a plain list of
         // items that the library itself never compiles.
         sweep_crate_path: Some("telnyx_client".to_owned()),
@@ -86,19 +86,22 @@ fn run() -> Result<(), String> {
 
 /// The families whose feature is enabled; `None` (everything) with `full`. A family of the
 /// document that has no feature of that name (a spec synced from a newer upstream, say) is
-/// generated only with `full`.
-fn enabled_families(json: &str) -> Option<std::collections::BTreeSet<String>> {
+/// generated only with `full`. Read from the enabled features alone, so the document is parsed
+/// once, by `generate`: every enabled feature is offered as a family name, and names that are
+/// no family (`mock`, `webhooks`, …) select nothing.
+fn enabled_families() -> Option<std::collections::BTreeSet<String>> {
     if std::env::var_os("CARGO_FEATURE_FULL").is_some() {
         return None;
     }
-    let doc: serde_json::Value = serde_json::from_str(json).ok()?;
+    // Cargo writes feature `branded-calling` as CARGO_FEATURE_BRANDED_CALLING.
     Some(
-        telnyx_codegen::select::families(&doc)
-            .into_keys()
-            .filter(|family| {
-                let feature = family.to_ascii_uppercase().replace('-', "_");
-                std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some()
+        std::env::vars_os()
+            .filter_map(|(key, _)| {
+                let key = key.into_string().ok()?;
+                let feature = key.strip_prefix("CARGO_FEATURE_")?.to_ascii_lowercase();
+                Some([feature.replace('_', "-"), feature])
             })
+            .flatten()
             .collect(),
     )
 }

@@ -8,6 +8,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::ClientState;
+use crate::idempotency::IDEMPOTENCY_KEY_HEADER;
 use crate::retry::{Outcome, RequestKind};
 
 /// Sends `request` for `operation` (its `operationId`), retrying per `state.retry`.
@@ -51,7 +52,7 @@ async fn attempts(
     mut request: Request,
 ) -> reqwest::Result<Response> {
     let method = request.method().clone();
-    let has_idempotency_key = request.headers().contains_key("idempotency-key");
+    let has_idempotency_key = request.headers().contains_key(IDEMPOTENCY_KEY_HEADER);
     let kind = RequestKind {
         method: &method,
         has_idempotency_key,

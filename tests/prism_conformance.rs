@@ -37,6 +37,8 @@
 //! Prism's process group and ends it when the test process goes away for any reason (its stdin,
 //! a pipe from this process, reaches end of file), so no Prism process outlives the test.
 
+#[path = "support/outside_input.rs"]
+mod outside_input;
 #[path = "support/prism.rs"]
 mod prism;
 
@@ -54,7 +56,8 @@ use telnyx_client::prelude::*;
 use telnyx_client::{ResponseValue, types};
 use uuid::Uuid;
 
-use crate::prism::{Prism, prism_binary, upstream_spec};
+use crate::outside_input::upstream_spec;
+use crate::prism::{Prism, prism_binary};
 
 /// Prism accepts any bearer token.
 const API_KEY: &str = "KEYprism0123456789";

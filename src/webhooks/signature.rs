@@ -41,7 +41,8 @@ const MAX_KEY_TEXT: usize = 4096;
 const KEY_HINT: &str = "copy the public key from the Mission Control portal (Keys & \
                         Credentials → Public Key): 32 bytes in base64, or a PEM public key";
 
-/// The verifier's clock: the current time.
+/// The verifier's clock: the current time. A function, not the room-token session's `Clock`
+/// trait: verifying only reads the time and never waits, and tests pin it with a closure.
 type Clock = dyn Fn() -> SystemTime + Send + Sync;
 
 /// Checks Telnyx webhook signatures with your account's public key.

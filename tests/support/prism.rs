@@ -2,8 +2,8 @@
 //! binaries: finding the upstream document and Prism (installing it when npm is there), and
 //! running one Prism process that cannot outlive the test.
 //!
-//! A test that needs Prism or the upstream document skips with a message saying why, except when
-//! the environment variable `CI` is set: there it fails, because CI must run it.
+//! A test that cannot have Prism skips or fails the way `outside_input` says (which every
+//! binary that includes this file includes too).
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -14,20 +14,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The test binary's name (`prism_conformance`, …), for messages.
-pub fn test_name() -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .map(|stem| match stem.rsplit_once('-') {
-            Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_owned(),
-            _ => stem,
-        })
-        .unwrap_or_else(|| "test".to_owned())
-}
+use crate::outside_input::{test_name, unavailable};
 
-/// Names the upstream OpenAPI document (`spec3.yml` from team-telnyx/openapi).
-pub const SPEC_ENV: &str = "TELNYX_UPSTREAM_SPEC";
 /// Prism's launcher, relative to the repository root, as installed by the script below.
 const PRISM_BIN: &str = ".tools/prism/node_modules/.bin/prism";
 /// Installs Prism into `.tools/prism`.
@@ -51,38 +39,6 @@ kill -TERM 0
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether this runs in CI, where the test must not skip for lack of tools.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// Skips the test with `reason`, or fails it in CI.
-pub fn unavailable<T>(reason: &str) -> Option<T> {
-    assert!(
-        !in_ci(),
-        "{} cannot run: {reason}. CI is set, so this test must not be skipped",
-        test_name()
-    );
-    eprintln!("{}: skipped: {reason}", test_name());
-    None
-}
-
-/// The upstream document, or `None` (with a message) when the test should skip.
-pub fn upstream_spec() -> Option<PathBuf> {
-    let Some(value) = std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) else {
-        return unavailable(&format!(
-            "{SPEC_ENV} is not set; point it at Telnyx's published OpenAPI document (spec3.yml \
-             from github.com/team-telnyx/openapi; .ci/run sets it to ../shared/upstream/telnyx/spec3.yml)"
-        ));
-    };
-    let path = PathBuf::from(value);
-    if path.is_file() {
-        Some(path)
-    } else {
-        unavailable(&format!("{SPEC_ENV}={} is not a file", path.display()))
-    }
 }
 
 /// Whether `program --version` runs successfully.

@@ -1,11 +1,14 @@
 //! Every published version of Telnyx's spec in the shared folder syncs and generates: the
 //! pinned `spec3.yml` and every `*.yml` beside it and in `versions/` (2019 to 2025, several
 //! malformed the ways upstream has published). The folder is the one `TELNYX_UPSTREAM_SPEC`
-//! names a file of; without the variable the test prints why it skips and returns.
+//! names a file of; without it the test skips or fails as `tests/support/outside_input.rs` says.
 //!
 //! For each version it prints operations in and out, the repairs per fixup, the removals with
 //! their reasons and the sync time, and it checks that removals stay the last resort: at most
 //! 1% of a version's operations.
+
+#[path = "../../tests/support/outside_input.rs"]
+mod outside_input;
 
 use std::path::{Path, PathBuf};
 
@@ -16,16 +19,7 @@ use xtask::spec::TagSelection;
 /// The shared folder's published versions, sorted; `None` (after printing why) when the
 /// variable is unset.
 fn published_versions() -> Option<Vec<PathBuf>> {
-    let Some(pinned) = std::env::var_os("TELNYX_UPSTREAM_SPEC") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but TELNYX_UPSTREAM_SPEC is not: point it at shared/upstream/telnyx/spec3.yml"
-        );
-        eprintln!(
-            "skipping: TELNYX_UPSTREAM_SPEC is not set (CI sets it to shared/upstream/telnyx/spec3.yml)"
-        );
-        return None;
-    };
+    let pinned = outside_input::upstream_spec()?;
     let folder = Path::new(&pinned)
         .parent()
         .expect("TELNYX_UPSTREAM_SPEC names a file")

@@ -56,12 +56,12 @@ mod docs;
 mod document;
 mod enums;
 mod error;
-mod errors;
+mod error_bodies;
 mod generated_items;
 pub mod idents;
 mod list_operations;
 mod locate;
-pub mod names;
+pub mod operation_names;
 mod operation_table;
 mod paging_signals;
 pub mod refs;
@@ -165,7 +165,7 @@ pub fn generate(
         options.webhooks,
     )?;
     let operations = document::operations(&document, source_name)?;
-    names::check_operation_names(&operations, source_name)?;
+    operation_names::check_operation_names(&operations, source_name)?;
     let inner_type: syn::Type = syn::parse_str(&options.inner_type)
         .map_err(|e| internal(format!("Options::inner_type is not a Rust type: {e}")))?;
     let settings = run::settings(&inner_type);
@@ -187,7 +187,7 @@ pub fn generate(
     docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
-    errors::use_error_body(&mut file.items, &runtime);
+    error_bodies::use_error_body(&mut file.items, &runtime);
     let lists =
         list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
     let events = if options.webhooks {

@@ -176,7 +176,7 @@ fn collect_refs(value: &Value, f: &mut dyn FnMut(&str, &str)) {
                 && let Some(rest) = reference.strip_prefix("#/components/")
                 && let Some((section, name)) = rest.split_once('/')
             {
-                let name = name.replace("~1", "/").replace("~0", "~");
+                let name = crate::refs::unescape(name);
                 f(section, &name);
             }
             for (key, child) in map {

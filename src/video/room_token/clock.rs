@@ -8,7 +8,9 @@ use futures::future::BoxFuture;
 /// The time source of a [`RoomTokenSession`](super::RoomTokenSession): what time it is, and how to wait.
 ///
 /// [`SystemClock`] is the real one. Tests can supply a clock that moves on command, which
-/// makes the background driver's schedule deterministic.
+/// makes the background driver's schedule deterministic. It is the only clock in the crate
+/// that must also *wait*; the webhook verifier only reads the time (a plain function), and
+/// `vivox-token`, a crate of its own, has its own.
 pub trait Clock: Send + Sync + 'static {
     /// The current time.
     fn now(&self) -> DateTime<Utc>;

@@ -108,7 +108,7 @@ pub fn operation_ids(work: &mut Work) -> usize {
 /// (`sendPost`), or a number when that is taken too.
 ///
 /// Upstream is free to name an operation `send`; the generator refuses it rather than emit
-/// code that does not compile or shadows a trait (see `telnyx_codegen::names`).
+/// code that does not compile or shadows a trait (see `telnyx_codegen::operation_names`).
 pub fn reserved_operation_names(work: &mut Work) -> usize {
     let mut taken: BTreeSet<String> = BTreeSet::new();
     walk::operations(&work.doc, &mut |_, _, op| {
@@ -121,13 +121,13 @@ pub fn reserved_operation_names(work: &mut Work) -> usize {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             return;
         };
-        if telnyx_codegen::names::reserved_builder_name(id).is_none() {
+        if telnyx_codegen::operation_names::reserved_builder_name(id).is_none() {
             return;
         }
         let mut candidates = vec![format!("{id}{}", progenitor_ident(method, Case::Pascal))];
         candidates.extend((2..).map(|n| format!("{id}{n}")).take(1000));
         if let Some(new) = candidates.into_iter().find(|c| {
-            telnyx_codegen::names::reserved_builder_name(c).is_none()
+            telnyx_codegen::operation_names::reserved_builder_name(c).is_none()
                 && taken.insert(progenitor_ident(c, Case::Snake))
         }) {
             op.insert("operationId".into(), json!(new));
