@@ -52,6 +52,12 @@ impl PageCount for std::num::NonZeroU64 {
     }
 }
 
+impl PageCount for std::num::NonZeroI64 {
+    fn page_count(&self) -> Option<u64> {
+        u64::try_from(self.get()).ok()
+    }
+}
+
 impl PageCount for std::num::NonZeroU32 {
     fn page_count(&self) -> Option<u64> {
         Some(u64::from(self.get()))

@@ -28,6 +28,8 @@
 //! Without `TELNYX_UPSTREAM_SPEC`, Node.js or Prism the tests say why and pass, except when `CI`
 //! is set: there they fail, because CI must run them.
 
+mod calls;
+mod examples;
 #[path = "../support/outside_input.rs"]
 mod outside_input;
 #[path = "../support/prism.rs"]
@@ -43,10 +45,12 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use telnyx_client::{ByteStream, Client, ResponseValue};
+use telnyx_client::Client;
 
+use crate::calls::{Input, Outcome, first_line};
+use crate::examples::{check_example, examples, upstream_operations};
 use crate::report::{Failure, Kind, Report};
-use crate::values::{Document, Fill, Inputs};
+use crate::values::{Document, Fill};
 
 /// Checks that bytes decode into one generated type.
 pub type Decoder = fn(&[u8]) -> Result<(), String>;
@@ -105,214 +109,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/telnyx_sweep.rs"));
 }
 
-/// What the client sent and got for one call.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Accepted, and the answer decoded (or had no body to decode).
-    Decoded,
-    /// A value made for the request does not fit the builder's Rust type.
-    Unbuildable(String),
-    /// Prism refused the request.
-    Refused { status: u16, detail: String },
-    /// Prism could not serve upstream's example (it breaks upstream's schema).
-    BrokenExample(String),
-    /// The answer did not decode.
-    DecodeFailed(String),
-    /// Prism asked for required query parameters it cannot read: their names have brackets
-    /// (`page[number]`), and Prism 5 looks for them under another name whether the request
-    /// sends them encoded or not. Holds the names it asked for.
-    UnreadableQuery(Vec<String>),
-    /// A success status the operation does not document.
-    Undocumented(u16),
-    /// No answer.
-    Transport(String),
-}
-
-impl Outcome {
-    /// A short reason, the same for calls that failed the same way.
-    fn summary(&self) -> String {
-        match self {
-            Outcome::Decoded => "decoded".to_owned(),
-            Outcome::Unbuildable(_) => "request not built".to_owned(),
-            Outcome::Refused { status, detail } => {
-                format!("refused ({status}): {}", first_line(detail))
-            }
-            Outcome::BrokenExample(detail) => format!("Prism answered 500: {}", first_line(detail)),
-            Outcome::DecodeFailed(_) => "answer does not decode".to_owned(),
-            Outcome::UnreadableQuery(_) => "Prism cannot read bracketed query names".to_owned(),
-            Outcome::Undocumented(status) => format!("undocumented status {status}"),
-            Outcome::Transport(detail) => format!("no answer: {}", first_line(detail)),
-        }
-    }
-}
-
-/// The start of a detail, enough to group calls that failed the same way.
-fn first_line(detail: &str) -> String {
-    let line = detail.lines().next().unwrap_or_default();
-    let mut out: String = line.chars().take(160).collect();
-    if line.chars().count() > 160 {
-        out.push('…');
-    }
-    out
-}
-
-/// The values one call sends.
-pub struct Input {
-    inputs: Inputs,
-}
-
-/// Longest Prism answer kept in a report.
-const DETAIL_CHARS: usize = 600;
-
-impl Input {
-    /// The value of the parameter `name`, when the call sets it.
-    pub fn param<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, String> {
-        match self.inputs.params.get(name) {
-            Some(value) => serde_json::from_value(value.clone())
-                .map(Some)
-                .map_err(|e| format!("parameter `{name}` = {value}: {e}")),
-            None => Ok(None),
-        }
-    }
-
-    /// The body, when the call sends one.
-    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
-        match &self.inputs.body {
-            Some(value) => decode::<T>(value.to_string().as_bytes())
-                .and_then(|()| serde_json::from_value(value.clone()).map_err(|e| e.to_string()))
-                .map(Some)
-                .map_err(|e| format!("body {}: {e}", excerpt(&value.to_string()))),
-            None => Ok(None),
-        }
-    }
-
-    /// The body of an operation that takes raw bytes.
-    pub fn raw_body(&self) -> Vec<u8> {
-        match &self.inputs.body {
-            Some(Value::String(text)) => text.clone().into_bytes(),
-            Some(other) => other.to_string().into_bytes(),
-            None => b"conformance sweep".to_vec(),
-        }
-    }
-
-    /// A call whose answer is JSON.
-    pub async fn json<T: DeserializeOwned, E>(
-        &self,
-        result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    ) -> Outcome {
-        match result {
-            Ok(_) => Outcome::Decoded,
-            Err(progenitor_client::Error::InvalidResponsePayload(bytes, error)) => {
-                Outcome::DecodeFailed(match decode::<T>(&bytes) {
-                    Err(located) => format!("{located}; answer: {}", excerpt_bytes(&bytes)),
-                    Ok(()) => format!("{error}; answer: {}", excerpt_bytes(&bytes)),
-                })
-            }
-            Err(error) => failed(error).await,
-        }
-    }
-
-    /// A call whose answer has no body.
-    pub async fn empty<E>(
-        &self,
-        result: Result<ResponseValue<()>, progenitor_client::Error<E>>,
-    ) -> Outcome {
-        match result {
-            Ok(_) => Outcome::Decoded,
-            Err(error) => failed(error).await,
-        }
-    }
-
-    /// A call whose answer is read as bytes.
-    pub async fn bytes<E>(
-        &self,
-        result: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
-    ) -> Outcome {
-        match result {
-            Ok(_) => Outcome::Decoded,
-            Err(error) => failed(error).await,
-        }
-    }
-}
-
-/// The outcome of a call that returned an error.
-async fn failed<E>(error: progenitor_client::Error<E>) -> Outcome {
-    use progenitor_client::Error;
-    let (status, headers, body) = match error {
-        Error::ErrorResponse(value) => (value.status(), value.headers().clone(), String::new()),
-        Error::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.text().await.unwrap_or_default();
-            (status, headers, body)
-        }
-        Error::InvalidRequest(message) => return Outcome::Unbuildable(message),
-        Error::InvalidResponsePayload(bytes, error) => {
-            return Outcome::DecodeFailed(format!("{error}; answer: {}", excerpt_bytes(&bytes)));
-        }
-        Error::Custom(message) => return Outcome::Transport(message),
-        Error::CommunicationError(error)
-        | Error::InvalidUpgrade(error)
-        | Error::ResponseBodyError(error) => return Outcome::Transport(error.to_string()),
-    };
-    let violations = headers
-        .get("sl-violations")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let detail = if violations.is_empty() {
-        // Prism's own errors are problem documents: their title and detail say what failed.
-        match serde_json::from_str::<Value>(&body) {
-            Ok(problem) if problem.get("title").is_some() => excerpt(&format!(
-                "{}: {}",
-                problem["title"].as_str().unwrap_or_default(),
-                problem["detail"].as_str().unwrap_or_default()
-            )),
-            _ => excerpt(&body),
-        }
-    } else {
-        excerpt(&violations)
-    };
-    if let Some(names) = unreadable_query(&violations) {
-        return Outcome::UnreadableQuery(names);
-    }
-    match status.as_u16() {
-        500 => Outcome::BrokenExample(detail),
-        s if status.is_success() => Outcome::Undocumented(s),
-        s => Outcome::Refused { status: s, detail },
-    }
-}
-
-/// The parameter names, when every violation Prism reports is a required query parameter with
-/// brackets in its name (Prism reports it percent-encoded: `page%5bnumber%5d`).
-fn unreadable_query(violations: &str) -> Option<Vec<String>> {
-    let violations: Vec<Value> = serde_json::from_str(violations).ok()?;
-    let names: Option<Vec<String>> = violations
-        .iter()
-        .map(|violation| {
-            let message = violation.get("message")?.as_str()?;
-            let name = message
-                .strip_prefix("Request query must have required property '")?
-                .strip_suffix('\'')?;
-            let decoded = name.replace("%5b", "[").replace("%5d", "]");
-            (violation.get("code")?.as_str()? == "required" && decoded != name).then_some(decoded)
-        })
-        .collect();
-    names.filter(|names| !names.is_empty())
-}
-
-fn excerpt(text: &str) -> String {
-    let mut out: String = text.chars().take(DETAIL_CHARS).collect();
-    if text.chars().count() > DETAIL_CHARS {
-        out.push('…');
-    }
-    out
-}
-
-fn excerpt_bytes(bytes: &[u8]) -> String {
-    excerpt(&String::from_utf8_lossy(bytes))
-}
-
 /// The document the client was generated from.
 fn vendored_spec() -> PathBuf {
     match option_env!("TELNYX_CLIENT_SPEC") {
@@ -334,109 +130,6 @@ fn families() -> BTreeMap<&'static str, &'static str> {
         .iter()
         .map(|op| (op.operation_id, op.family))
         .collect()
-}
-
-/// `(status or "request", example)` of every JSON example of `operation` in `upstream`.
-fn examples<'a>(upstream: &'a Value, operation: &'a Value) -> Vec<(String, &'a Value)> {
-    let resolve = |mut value: &'a Value| {
-        for _ in 0..16 {
-            match value
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|p| upstream.pointer(p))
-            {
-                Some(target) => value = target,
-                None => break,
-            }
-        }
-        value
-    };
-    let of_media = |media: &'a Value| -> Vec<&'a Value> {
-        let mut found = Vec::new();
-        if let Some(example) = media.get("example") {
-            found.push(example);
-        }
-        // An example of the whole schema stands for an answer too.
-        if let Some(example) = media
-            .get("schema")
-            .map(resolve)
-            .and_then(|s| s.get("example"))
-        {
-            found.push(example);
-        }
-        for example in media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|m| m.values())
-        {
-            if let Some(value) = resolve(example).get("value") {
-                found.push(value);
-            }
-        }
-        found
-    };
-    let json_media = |holder: &'a Value| {
-        resolve(holder)
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(kind, _)| kind.starts_with("application/") && kind.contains("json"))
-            .flat_map(move |(_, media)| of_media(media))
-            .collect::<Vec<_>>()
-    };
-    let mut all = Vec::new();
-    if let Some(body) = operation.get("requestBody") {
-        all.extend(
-            json_media(body)
-                .into_iter()
-                .map(|e| ("request".to_owned(), e)),
-        );
-    }
-    for (status, response) in operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        all.extend(
-            json_media(response)
-                .into_iter()
-                .map(|e| (status.clone(), e)),
-        );
-    }
-    all
-}
-
-/// Upstream's operations by id.
-fn upstream_operations(upstream: &Value) -> BTreeMap<&str, (&str, &Value)> {
-    let mut found = BTreeMap::new();
-    for (path, item) in upstream
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                found.insert(id, (path.as_str(), op));
-            }
-        }
-    }
-    found
-}
-
-/// Checks one example against the decoder for its status; `None` when there is no decoder
-/// (the operation answers that status without a JSON type).
-fn check_example(entry: &Sweep, status: &str, example: &Value) -> Option<Result<(), String>> {
-    let decoder = match status {
-        "request" => entry.body,
-        s if s.starts_with('2') => entry.success,
-        _ => entry.error,
-    }?;
-    Some(decoder(example.to_string().as_bytes()))
 }
 
 #[test]

@@ -6,6 +6,23 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, Type, TypePath};
 
+/// The number types typify gives integer and number schemas (the last segment of their path).
+pub const NUMBER_TYPES: [&str; 13] = [
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "NonZeroU64",
+    "NonZeroU32",
+    "NonZeroI64",
+];
+
 /// Items of the top-level module `name`.
 pub fn module_items<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
     items.iter().find_map(|item| match item {

@@ -170,7 +170,7 @@ pub fn generate(
         .map_err(|e| internal(format!("Options::inner_type is not a Rust type: {e}")))?;
     let settings = run::settings(&inner_type);
 
-    let tokens = run::run(
+    let tokens = run_progenitor(
         &document,
         &operations,
         &settings,
@@ -239,7 +239,7 @@ pub fn generate(
     let client = render(&file, source_name);
 
     let mock = if options.mock {
-        let tokens = run::run(
+        let tokens = run_progenitor(
             &document,
             &operations,
             &settings,
@@ -266,6 +266,43 @@ pub fn generate(
         event_types,
         untyped_webhooks,
     })
+}
+
+/// Runs progenitor; on failure, finds the operation or the component schema responsible and
+/// the JSON pointer of the value that causes it (see [`crate::locate`]).
+fn run_progenitor(
+    document: &openapiv3::OpenAPI,
+    operations: &[OperationFacts],
+    settings: &progenitor::GenerationSettings,
+    output: run::Output<'_>,
+    source_name: &str,
+) -> Result<proc_macro2::TokenStream, CodegenError> {
+    let message = match run::run_once(document, settings, output) {
+        Ok(tokens) => return Ok(tokens),
+        Err(message) => message,
+    };
+    let found = crate::locate::locate(document, operations, settings, output);
+    Err(CodegenError::Unsupported {
+        source_name: source_name.to_owned(),
+        operation: found.operation,
+        schema: found.schema,
+        pointer: found.pointer,
+        message: explain(found.message.as_deref().unwrap_or(&message)),
+    })
+}
+
+/// Puts a progenitor message on one bounded line (some embed multi-line `Debug` dumps of the
+/// offending item) and adds a hint where the cause is not obvious.
+fn explain(message: &str) -> String {
+    const LIMIT: usize = 600;
+    let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > LIMIT {
+        line = line.chars().take(LIMIT).collect::<String>() + " …";
+    }
+    if line.contains("invalid version") {
+        line.push_str(" (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")");
+    }
+    line
 }
 
 /// The items of the top-level `types` module.

@@ -12,7 +12,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Item, Type};
 
-use crate::generated_items::{field_by_json_key, generic_of, last_ident, struct_fields};
+use crate::generated_items::{
+    NUMBER_TYPES, field_by_json_key, generic_of, last_ident, struct_fields,
+};
 
 /// What a signal's value is, and so which leaf types can carry it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +31,8 @@ impl Kind {
     /// Whether a field of the (non-`Option`) type named `name` can carry this kind.
     fn accepts(self, name: &str) -> bool {
         match self {
-            Kind::Count => COUNT_TYPES.contains(&name),
+            // The runtime's `PageCount` is implemented for each of them.
+            Kind::Count => NUMBER_TYPES.contains(&name),
             Kind::Text => name == "String",
             Kind::Flag => name == "bool",
         }
@@ -47,22 +50,6 @@ impl Kind {
         )
     }
 }
-
-/// Leaf types a count can be read from (the runtime's `PageCount` is implemented for each).
-const COUNT_TYPES: [&str; 12] = [
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "f32",
-    "f64",
-    "NonZeroU64",
-    "NonZeroU32",
-];
 
 /// One field of the runtime's `PageSignals`, and where list responses carry it.
 struct Signal {

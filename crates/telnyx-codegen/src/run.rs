@@ -1,5 +1,5 @@
-//! Running progenitor: settings, turning its panics into errors, and reporting a failure with
-//! what causes it (found by [`crate::locate`]).
+//! Running progenitor: settings, and turning its panics into errors. (When a run fails,
+//! `generate` asks [`crate::locate`] what causes it; `locate` runs progenitor through here.)
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -8,9 +8,6 @@ use std::sync::Once;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-
-use crate::document::OperationFacts;
-use crate::error::CodegenError;
 
 /// What to ask progenitor for.
 #[derive(Clone, Copy)]
@@ -54,43 +51,6 @@ pub fn run_once(
         Ok(Err(error)) => Err(error.to_string()),
         Err(panic_message) => Err(format!("progenitor panicked: {panic_message}")),
     }
-}
-
-/// Runs progenitor; on failure, finds the operation or the component schema responsible and
-/// the JSON pointer of the value that causes it (see [`crate::locate`]).
-pub fn run(
-    document: &OpenAPI,
-    operations: &[OperationFacts],
-    settings: &GenerationSettings,
-    output: Output<'_>,
-    source_name: &str,
-) -> Result<TokenStream, CodegenError> {
-    let message = match run_once(document, settings, output) {
-        Ok(tokens) => return Ok(tokens),
-        Err(message) => message,
-    };
-    let found = crate::locate::locate(document, operations, settings, output);
-    Err(CodegenError::Unsupported {
-        source_name: source_name.to_owned(),
-        operation: found.operation,
-        schema: found.schema,
-        pointer: found.pointer,
-        message: explain(found.message.as_deref().unwrap_or(&message)),
-    })
-}
-
-/// Puts a progenitor message on one bounded line (some embed multi-line `Debug` dumps of the
-/// offending item) and adds a hint where the cause is not obvious.
-fn explain(message: &str) -> String {
-    const LIMIT: usize = 600;
-    let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > LIMIT {
-        line = line.chars().take(LIMIT).collect::<String>() + " …";
-    }
-    if line.contains("invalid version") {
-        line.push_str(" (progenitor reads OpenAPI 3.0.x only; set \"openapi\": \"3.0.3\")");
-    }
-    line
 }
 
 thread_local! {

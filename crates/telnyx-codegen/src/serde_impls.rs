@@ -29,6 +29,7 @@ use syn::ext::IdentExt;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemStruct, LitStr, Type, parse_quote};
 
 use crate::derives::{FEATURES, gated_derive};
+use crate::generated_items::NUMBER_TYPES;
 
 /// How many impls [`write_lean_impls`] wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -198,29 +199,16 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 /// for "no value" in (a string or enum reads `""` itself; objects and lists are not sent as
 /// `""`). Kept to these few so that the lenient reader is instantiated for few types.
 fn is_scalar(ty: &Type) -> bool {
-    const SCALARS: &[&str] = &[
+    const OTHER_SCALARS: [&str; 6] = [
         "DateTime",
         "NaiveDate",
         "NaiveTime",
         "NaiveDateTime",
         "Uuid",
         "bool",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "f32",
-        "f64",
-        "NonZeroU64",
-        "NonZeroU32",
-        "NonZeroI64",
     ];
     matches!(ty, Type::Path(p) if p.path.segments.last()
-        .is_some_and(|s| SCALARS.iter().any(|name| s.ident == name)))
+        .is_some_and(|s| OTHER_SCALARS.iter().chain(&NUMBER_TYPES).any(|name| s.ident == name)))
 }
 
 fn is_option(ty: &Type) -> bool {
