@@ -13,7 +13,7 @@
 //! and turns error bodies into `Error::Api`; keyless clients fail before sending), the error
 //! body shapes, and forward-compatible enums.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::num::NonZeroU64;
@@ -1506,7 +1506,7 @@ async fn call_minimal(client: &Client, operation_id: &str) -> Result<(), telnyx_
                 .send()
                 .await?,
         ),
-        other => panic!("operation {other} has no test in tests/operations.rs: add one"),
+        other => panic!("operation {other} has no test in tests/client/operations.rs: add one"),
     }
     Ok(())
 }

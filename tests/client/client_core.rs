@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-mod support;
-use support::{respond, sequence};
+use crate::support;
+use crate::support::{respond, sequence};
 
 use httpmock::prelude::*;
 use serde_json::json;

@@ -4,7 +4,7 @@
 //! `Event::Unknown`.
 //!
 //! Run with the families that have webhooks to cover them all (CI does):
-//! `cargo test -p telnyx-client --features webhooks,call-control,messaging,fax,numbers,messaging-compliance --test webhook_events`.
+//! `cargo test -p telnyx-client --features webhooks,call-control,messaging,fax,numbers,messaging-compliance --test client -- webhook_events::`.
 #![cfg(feature = "webhooks")]
 
 use serde_json::{Map, Value, json};

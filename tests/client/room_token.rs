@@ -1,7 +1,7 @@
 //! `RoomTokenSession` against a local mock server, on a test clock: minting, refreshing without
 //! the API key, the background driver's schedule, and how it stops.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Auto-paging (`Paginate`) against a local mock server: which pages are requested, with which
 //! `page[number]`/`page[size]`, and when the stream stops.
 
-mod support;
+use crate::support;
 
 use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;

@@ -4,7 +4,7 @@
 //! Retry waits use a 10 ms initial backoff so that any wait of a second or so can only come
 //! from a header the server sent. The whole file runs in a few seconds.
 
-mod support;
+use crate::support;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};

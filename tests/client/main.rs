@@ -1,0 +1,20 @@
+//! The client's tests against local mock servers, in one test binary (one link of the
+//! generated client instead of one per file). They use the Video family as their example API;
+//! the webhook modules need feature `webhooks`.
+//!
+//! Run one part with a filter: `cargo test --test client -- resilience::`.
+//!
+//! `tests/client_tracing.rs` stays a binary of its own: tracing caches, per call site and per
+//! process, whether anyone listens, so its thread-scoped subscriber can miss events that
+//! other tests in the same process reached first.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod client_core;
+mod operations;
+mod pagination;
+mod resilience;
+mod room_token;
+mod webhook_events;
+mod webhook_signatures;
