@@ -308,3 +308,55 @@ fn items_of(response_ty: &Type, types: &[Item]) -> Result<(Type, TokenStream), S
     };
     Ok((item, take))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn items(code: &str) -> Vec<Item> {
+        syn::parse_file(code).expect("test code parses").items
+    }
+
+    fn squeeze(tokens: TokenStream) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn a_setter_target_is_the_type_of_its_try_into_bound() {
+        let builders = items(
+            "impl<'a> ListThings<'a> {
+                pub fn page_number<V>(mut self, value: V) -> Self
+                where V: std::convert::TryInto<::std::num::NonZeroU32> { self }
+                pub fn page_cursor<V>(mut self, value: V) -> Self
+                where V: std::convert::TryInto<::std::string::String> { self }
+            }",
+        );
+        let methods = builder_methods(&builders, "ListThings").expect("an impl");
+        let target = |name: &str| setter_target(&methods, &format_ident!("{}", name));
+        assert_eq!(target("page_number").as_deref(), Some("NonZeroU32"));
+        assert_eq!(target("page_cursor").as_deref(), Some("String"));
+        assert_eq!(target("page_size"), None);
+    }
+
+    #[test]
+    fn items_are_taken_from_data_or_the_one_list_field() {
+        let types = items(
+            "pub struct Rooms { pub data: Option<Vec<Room>>, pub meta: Option<Meta> }
+             pub struct Calls { pub calls: Vec<Call>, pub page: Option<i64> }
+             pub struct Bare(pub Vec<Thing>);
+             pub struct Two { pub a: Vec<A>, pub b: Vec<B> }",
+        );
+        let ty = |code: &str| -> Type { syn::parse_str(code).expect("a type") };
+        let (item, take) = items_of(&ty("types::Rooms"), &types).expect("a list");
+        assert_eq!(item.to_token_stream().to_string(), "Room");
+        assert_eq!(squeeze(take), "response.data.take().unwrap_or_default()");
+        let (item, take) = items_of(&ty("types::Calls"), &types).expect("a list");
+        assert_eq!(item.to_token_stream().to_string(), "Call");
+        assert_eq!(squeeze(take), "::std::mem::take(&mutresponse.calls)");
+        let (item, _) = items_of(&ty("types::Bare"), &types).expect("a newtype list");
+        assert_eq!(item.to_token_stream().to_string(), "Thing");
+        // Two lists and no `data`: which one holds the items is not known.
+        assert!(items_of(&ty("types::Two"), &types).is_err());
+    }
+}
