@@ -5,8 +5,8 @@
 # Usage: scripts/install-prism.sh
 # Afterwards: .tools/prism/node_modules/.bin/prism --version
 #
-# Used by tests/prism_conformance and tests/conformance_sweep (which runs this script itself when Prism is missing and
-# npm is available) and by CI. Idempotent: does nothing when the pinned version is installed.
+# Used by tests/prism_conformance and tests/conformance_sweep (which run this script
+# themselves when Prism is missing and npm is available) and by CI. Idempotent: does nothing when the pinned version is installed.
 # Concurrent runs wait for each other, and an interrupted install never leaves a half-filled
 # .tools/prism behind (npm installs into a staging folder that is renamed when complete).
 #
