@@ -6,7 +6,8 @@
 # Afterwards: .tools/prism/node_modules/.bin/prism --version
 #
 # Used by tests/prism_conformance and tests/conformance_sweep (which run this script
-# themselves when Prism is missing and npm is available) and by CI. Idempotent: does nothing when the pinned version is installed.
+# themselves when Prism is missing and npm is available) and by CI. Idempotent: does nothing
+# when the pinned version is installed.
 # Concurrent runs wait for each other, and an interrupted install never leaves a half-filled
 # .tools/prism behind (npm installs into a staging folder that is renamed when complete).
 #
