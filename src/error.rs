@@ -112,6 +112,11 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// A streamed answer (server-sent events) stopped with an error; see
+    /// [`EventStreamError`](crate::event_stream::EventStreamError).
+    #[error(transparent)]
+    EventStream(crate::event_stream::error::EventStreamError),
+
     /// A client hook failed for another reason.
     #[error("{message}")]
     Hook {

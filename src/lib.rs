@@ -10,6 +10,7 @@ mod api_key;
 mod client;
 mod decode;
 mod error;
+pub mod event_stream;
 mod hooks;
 mod idempotency;
 mod operation;

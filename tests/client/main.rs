@@ -12,6 +12,7 @@
 mod support;
 
 mod client_core;
+mod event_stream;
 mod operations;
 mod pagination;
 mod resilience;
