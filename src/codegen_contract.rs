@@ -12,12 +12,14 @@
 //! | [`Auth`], [`Operation`], [`PagingStyle`], [`find_by_method_name`] | the `operations` table and its lookup |
 //! | [`ListOperation`], [`PageRequest`], [`PageSignals`], [`PageMeta`], [`page_count`], [`page_text`], [`page_flag`] | the `list_operations` impls: setting a page, reading its paging signals from the response's fields |
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
+//! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
 
 pub use crate::client::ClientState;
 pub use crate::error::ErrorBody;
+pub use crate::event_stream::RawEventStream;
 pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
 #[cfg(feature = "webhooks")]
@@ -91,6 +93,19 @@ pub fn page_text<T: AsRef<str>>(value: &T) -> Option<String> {
 /// A flag signal (`has_more`) read from a response field.
 pub fn page_flag(value: &bool) -> Option<bool> {
     Some(*value)
+}
+
+/// The success answer of a `send_stream()`, unread: its body as a stream of events.
+pub fn raw_event_stream(
+    response: reqwest::Response,
+) -> progenitor_client::ResponseValue<RawEventStream> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    progenitor_client::ResponseValue::new(
+        RawEventStream::new(response.bytes_stream()),
+        status,
+        headers,
+    )
 }
 
 /// The entry of `table` (sorted by method name) for progenitor's `method_name`; generated

@@ -21,13 +21,26 @@ struct Delta {
 /// them so that the client reads them apart; with `finish` the body is ended properly, without
 /// it the connection is dropped.
 async fn serve(pieces: Vec<Vec<u8>>, finish: bool) -> String {
+    serve_recording(pieces, finish).await.0
+}
+
+/// [`serve`], also handing over the request's head (lower-cased) once it has been read.
+async fn serve_recording(
+    pieces: Vec<Vec<u8>>,
+    finish: bool,
+) -> (String, tokio::sync::oneshot::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
+    let (head_sender, head) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.expect("accept");
         // The request is small; read what is there and answer.
-        let mut request = [0u8; 4096];
-        let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+        let mut request = [0u8; 8192];
+        let read = tokio::io::AsyncReadExt::read(&mut socket, &mut request)
+            .await
+            .unwrap_or(0);
+        let text = String::from_utf8_lossy(&request[..read]).to_lowercase();
+        let _ = head_sender.send(text);
         let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
                     transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
         socket.write_all(head.as_bytes()).await.expect("head");
@@ -44,7 +57,7 @@ async fn serve(pieces: Vec<Vec<u8>>, finish: bool) -> String {
         }
         socket.shutdown().await.ok();
     });
-    format!("http://{address}/stream")
+    (format!("http://{address}/stream"), head)
 }
 
 async fn body(url: String) -> impl futures::Stream<Item = Result<bytes::Bytes, reqwest::Error>> {
@@ -166,5 +179,60 @@ async fn an_event_of_another_shape_is_reported_with_its_data() {
         message.contains("event `delta` does not match the API description")
             && message.contains("{\"n\":\"one\"}"),
         "{message}"
+    );
+}
+
+/// `send_stream()` of a chat operation (family `ai`): it asks for an event stream with the key,
+/// and the answer's events arrive as sent. Run with `--features ai` (CI does).
+#[cfg(feature = "ai")]
+#[tokio::test]
+async fn send_stream_asks_for_events_and_hands_them_over() {
+    use telnyx_client::prelude::*;
+    use telnyx_client::types;
+
+    let chunks = vec![
+        b"data: {\"id\":\"c1\",\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n".to_vec(),
+        b"data: {\"id\":\"c1\",\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n".to_vec(),
+        b"data: [DONE]\n\n".to_vec(),
+    ];
+    let (url, head) = serve_recording(chunks, true).await;
+    let base = url.trim_end_matches("/stream").to_owned();
+    let client = telnyx_client::Client::builder()
+        .api_key("KEYstream0123456789")
+        .base_url(base)
+        .build()
+        .expect("client");
+    let body: types::ChatCompletionRequest = serde_json::from_value(serde_json::json!({
+        "messages": [{"role": "user", "content": "Hello"}],
+        "model": "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        "stream": true
+    }))
+    .expect("a request body");
+    let answer = client
+        .create_openai_chat_completion()
+        .body(body)
+        .send_stream()
+        .await
+        .expect("an event stream");
+    assert_eq!(answer.status(), 200);
+    let events: Vec<String> = answer
+        .into_inner()
+        .map(|event| event.expect("an event").data)
+        .collect()
+        .await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(
+        events[0].contains("Hel") && events[1].contains("lo"),
+        "{events:?}"
+    );
+    let head = head.await.expect("the request head");
+    assert!(
+        head.starts_with("post /ai/openai/chat/completions "),
+        "{head}"
+    );
+    assert!(head.contains("accept: text/event-stream"), "{head}");
+    assert!(
+        head.contains("authorization: bearer keystream0123456789"),
+        "{head}"
     );
 }

@@ -1,6 +1,8 @@
 //! Reading the OpenAPI document and the facts this crate derives from it.
 
-use openapiv3::{Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema};
+use openapiv3::{
+    Components, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, StatusCode,
+};
 
 use crate::error::{CodegenError, OperationRef};
 pub use crate::idents::{Case, progenitor_ident};
@@ -223,6 +225,8 @@ pub struct OperationFacts {
     pub paging: Option<PagingParams>,
     /// The API family (`x-telnyx-family`; `unsorted` without it).
     pub family: String,
+    /// Whether a success answer can be `text/event-stream` (server-sent events).
+    pub event_stream: bool,
 }
 
 /// A list operation's paging query parameters (wire names).
@@ -324,6 +328,23 @@ impl OperationFacts {
         progenitor_ident(&self.id, Case::Pascal)
     }
 
+    /// Facts for a unit test: a `POST /chat` of family `ai` that answers an event stream.
+    #[cfg(test)]
+    pub(crate) fn for_test(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            http_method: "POST".to_owned(),
+            path: "/chat".to_owned(),
+            tag: None,
+            auth: Auth::Required,
+            params: Vec::new(),
+            body_description: None,
+            paging: None,
+            family: "ai".to_owned(),
+            event_stream: true,
+        }
+    }
+
     /// How error messages name this operation.
     pub fn to_ref(&self) -> OperationRef {
         OperationRef {
@@ -416,6 +437,7 @@ pub fn operations(
                 body_description,
                 paging,
                 family,
+                event_stream: answers_event_stream(document, operation),
             });
         }
     }
@@ -494,6 +516,26 @@ fn resolve_parameter<'a>(
         c.parameters.get(name)
     })
 }
+
+/// Whether one of the operation's 2xx answers has `text/event-stream` content.
+fn answers_event_stream(document: &OpenAPI, operation: &Operation) -> bool {
+    operation
+        .responses
+        .responses
+        .iter()
+        .any(|(status, response)| {
+            let success = match status {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            };
+            success
+                && resolve_response(document, response)
+                    .is_some_and(|r| r.content.contains_key(EVENT_STREAM_MEDIA_TYPE))
+        })
+}
+
+/// The media type of server-sent events.
+pub const EVENT_STREAM_MEDIA_TYPE: &str = "text/event-stream";
 
 fn resolve_response<'a>(
     document: &'a OpenAPI,

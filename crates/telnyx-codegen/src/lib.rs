@@ -57,6 +57,7 @@ mod document;
 mod enums;
 mod error;
 mod error_bodies;
+mod event_streams;
 mod generated_items;
 pub mod idents;
 mod list_operations;
@@ -132,6 +133,12 @@ pub struct Generated {
     pub operations: Vec<OperationFacts>,
     /// Names of the string enums that were given an `Unrecognized` variant.
     pub forward_compatible_enums: Vec<String>,
+    /// Operations (by id) whose builders have `send_stream()`: they can answer with
+    /// server-sent events.
+    pub event_streams: Vec<String>,
+    /// Operations that can answer with server-sent events but have no `send_stream()`, with
+    /// the reason (their `send()` is not of the shape the copy expects).
+    pub unstreamed: Vec<(String, String)>,
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
@@ -188,6 +195,8 @@ pub fn generate(
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     error_bodies::use_error_body(&mut file.items, &runtime);
+    let (event_streams, unstreamed) =
+        event_streams::add_send_stream(&mut file.items, &operations, &runtime);
     let lists =
         list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
     let events = if options.webhooks {
@@ -263,6 +272,8 @@ pub fn generate(
         operations,
         forward_compatible_enums,
         unpaged: lists.skipped,
+        event_streams,
+        unstreamed,
         event_types,
         untyped_webhooks,
     })

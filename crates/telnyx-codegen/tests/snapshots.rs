@@ -1,6 +1,7 @@
 //! The generator's whole output for one small document that holds every construct it
 //! post-processes: each paging style (page number with `meta`, cursor, TeXML's page token), an
 //! error body (shared `4XX`, per-status, a non-JSON `default`), a byte-stream answer, an
+//! answer that may be JSON or server-sent events, an
 //! operation without a credential, received-only and sent-only types, a string enum, an
 //! `anyOf` of strings, an inline title two schemas share, a field named with a Rust keyword,
 //! a default, and webhooks of two families.
@@ -58,11 +59,13 @@ fn facts() {
         .collect();
     insta::assert_snapshot!(format!(
         "operations:\n{}\nforward-compatible enums: {:?}\nunpaged: {:?}\nevent types: {:?}\n\
-         untyped webhooks: {:?}\n",
+         untyped webhooks: {:?}\nevent streams: {:?}\nunstreamed: {:?}\n",
         operations.join("\n"),
         generated.forward_compatible_enums,
         generated.unpaged,
         generated.event_types,
         generated.untyped_webhooks,
+        generated.event_streams,
+        generated.unstreamed,
     ));
 }
