@@ -17,7 +17,6 @@
 pub(crate) mod error;
 mod parser;
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -40,14 +39,12 @@ type Body = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
 pub struct RawEventStream {
     body: Option<Body>,
     parser: Parser,
-    pending: VecDeque<ServerSentEvent>,
 }
 
 impl fmt::Debug for RawEventStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawEventStream")
             .field("open", &self.body.is_some())
-            .field("pending", &self.pending.len())
             .finish_non_exhaustive()
     }
 }
@@ -62,7 +59,6 @@ impl RawEventStream {
         Self {
             body: Some(Box::pin(body)),
             parser: Parser::default(),
-            pending: VecDeque::new(),
         }
     }
 
@@ -78,9 +74,14 @@ impl RawEventStream {
         &mut self,
         error: EventStreamError,
     ) -> Poll<Option<Result<ServerSentEvent, crate::Error>>> {
-        self.body = None;
-        self.pending.clear();
+        self.close();
         Poll::Ready(Some(Err(crate::Error::EventStream(error))))
+    }
+
+    /// Ends the stream: nothing more is read or handed out.
+    fn close(&mut self) {
+        self.body = None;
+        self.parser = Parser::default();
     }
 }
 
@@ -89,10 +90,9 @@ impl Stream for RawEventStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
-            if let Some(event) = self.pending.pop_front() {
+            if let Some(event) = self.parser.next_event() {
                 if event.data == "[DONE]" {
-                    self.body = None;
-                    self.pending.clear();
+                    self.close();
                     return Poll::Ready(None);
                 }
                 if event.event.as_deref() == Some("error") {
@@ -117,12 +117,8 @@ impl Stream for RawEventStream {
                     return self.fail(EventStreamError::Broken { source });
                 }
                 Poll::Ready(Some(Ok(chunk))) => {
-                    let this = &mut *self;
-                    if let Err(error) = this.parser.feed(&chunk) {
+                    if let Err(error) = self.parser.feed(&chunk) {
                         return self.fail(error);
-                    }
-                    while let Some(event) = this.parser.next_event() {
-                        this.pending.push_back(event);
                     }
                 }
             }
@@ -184,8 +180,7 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                         source,
                     }
                 };
-                self.raw.body = None;
-                self.raw.pending.clear();
+                self.raw.close();
                 Poll::Ready(Some(Err(crate::Error::EventStream(error))))
             }
         }

@@ -60,9 +60,19 @@ impl Parser {
             self.after_cr = false;
             chunk = chunk.strip_prefix(b"\n").unwrap_or(chunk);
         }
-        while let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
-            self.extend_line(&chunk[..end])?;
-            self.end_line()?;
+        while let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) {
+            if self.line.is_empty() {
+                // The whole line is in this chunk: read it in place.
+                if end > MAX_LINE_BYTES {
+                    return Err(EventStreamError::LineTooLong {
+                        limit: MAX_LINE_BYTES,
+                    });
+                }
+                self.process(&chunk[..end])?;
+            } else {
+                self.extend_line(&chunk[..end])?;
+                self.end_line()?;
+            }
             let ending = if chunk[end] == b'\r' {
                 match chunk.get(end + 1) {
                     Some(b'\n') => 2,
