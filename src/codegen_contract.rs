@@ -13,6 +13,7 @@
 //! | [`ListOperation`], [`PageRequest`], [`PageSignals`], [`PageMeta`], [`page_count`], [`page_text`], [`page_flag`] | the `list_operations` impls: setting a page, reading its paging signals from the response's fields |
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
+//! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
@@ -22,6 +23,7 @@ pub use crate::error::ErrorBody;
 pub use crate::event_stream::RawEventStream;
 pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
+pub use crate::upload::{FilePart, Upload, UploadFiles, UploadSpec};
 #[cfg(feature = "webhooks")]
 pub use crate::webhooks::UnknownEvent;
 

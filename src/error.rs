@@ -57,6 +57,12 @@ pub enum Error {
         message: String,
     },
 
+    /// A file given for an upload cannot be sent (see [`FilePart::path`]). Nothing was sent.
+    ///
+    /// [`FilePart::path`]: crate::upload::FilePart::path
+    #[error(transparent)]
+    File(#[from] crate::upload::FileError),
+
     /// No response arrived in time (after any retries).
     #[error(
         "the request to Telnyx timed out: {source}. Retry later, or allow more time with \

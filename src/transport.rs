@@ -60,9 +60,12 @@ async fn attempts(
     let mut attempt: u32 = 1;
     loop {
         tracing::Span::current().record("attempt", attempt);
-        // A request whose body is a stream cannot be copied, and so is sent once.
+        // A request whose body is a stream cannot be copied; an upload's body can be built
+        // again (when none of its parts is a stream); any other is sent once.
         let spare = if attempt <= state.retry.retries() {
-            request.try_clone()
+            request
+                .try_clone()
+                .or_else(|| crate::upload::again(http, &request))
         } else {
             None
         };

@@ -17,5 +17,8 @@ mod operations;
 mod pagination;
 mod resilience;
 mod room_token;
+// Uploads use `SendFax`, whose family is not among the defaults.
+#[cfg(feature = "fax")]
+mod uploads;
 mod webhook_events;
 mod webhook_signatures;

@@ -90,6 +90,15 @@ impl Input {
         }
     }
 
+    /// The file given to an upload's file part (its setter is `setter`): a few bytes of PDF,
+    /// named after the part.
+    pub fn file(&self, setter: &str) -> telnyx_client::upload::FilePart {
+        telnyx_client::upload::FilePart::bytes(
+            format!("{setter}.pdf"),
+            &b"%PDF-1.4\n% conformance sweep\n"[..],
+        )
+    }
+
     /// The body of an operation that takes raw bytes.
     pub fn raw_body(&self) -> Vec<u8> {
         match &self.inputs.body {

@@ -18,7 +18,7 @@ pub fn parse(
     source_name: &str,
     families: Option<&std::collections::BTreeSet<String>>,
     webhooks: bool,
-) -> Result<(OpenAPI, Vec<crate::webhooks::WebhookFacts>), CodegenError> {
+) -> Result<Parsed, CodegenError> {
     let mut value: serde_json::Value =
         serde_json::from_str(json).map_err(|inner| CodegenError::Json {
             source_name: source_name.to_owned(),
@@ -29,8 +29,25 @@ pub fn parse(
     crate::select::select_families(&mut value, families, webhooks);
     crate::scalar_unions::collapse(&mut value);
     crate::titles::remove_colliding(&mut value);
-    let hooks = crate::webhooks::facts(&value);
-    Ok((from_value(&value, source_name)?, hooks))
+    let uploads = crate::upload_forms::prepare(&mut value);
+    crate::upload_forms::drop_marked_bodies(&mut value);
+    let webhooks = crate::webhooks::facts(&value);
+    Ok(Parsed {
+        document: from_value(&value, source_name)?,
+        webhooks,
+        uploads,
+    })
+}
+
+/// What [`parse`] reads.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The document as progenitor sees it (uploads rewritten by `upload_forms`).
+    pub document: OpenAPI,
+    /// The webhooks, when asked for.
+    pub webhooks: Vec<crate::webhooks::WebhookFacts>,
+    /// The operations that take `multipart/form-data`.
+    pub uploads: Vec<crate::upload_forms::UploadFacts>,
 }
 
 /// Reads a JSON value as an [`OpenAPI`] document; a shape error names the JSON path.

@@ -73,6 +73,8 @@ mod serde_impls;
 mod sweep;
 mod titles;
 mod tokens;
+mod upload_builders;
+mod upload_forms;
 mod webhooks;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
@@ -139,6 +141,13 @@ pub struct Generated {
     /// Operations that can answer with server-sent events but have no `send_stream()`, with
     /// the reason (their `send()` is not of the shape the copy expects).
     pub unstreamed: Vec<(String, String)>,
+    /// Operations (by id) that take `multipart/form-data`, with the client method of their
+    /// upload builder (`send_fax_upload` for an operation that also takes JSON, the operation's
+    /// own method otherwise).
+    pub uploads: Vec<(String, String)>,
+    /// Operations that take `multipart/form-data` but have no upload builder, with the reason
+    /// (their builder is not of the shape the rewrite expects).
+    pub unuploadable: Vec<(String, String)>,
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
@@ -165,7 +174,11 @@ pub fn generate(
         message,
     };
 
-    let (document, webhook_facts) = document::parse(
+    let document::Parsed {
+        document,
+        webhooks: webhook_facts,
+        uploads,
+    } = document::parse(
         spec_json,
         source_name,
         options.families.as_ref(),
@@ -190,13 +203,17 @@ pub fn generate(
     let types = types_module(&mut file.items)
         .ok_or_else(|| internal("no `types` module in progenitor's output".to_owned()))?;
     let forward_compatible_enums = enums::make_forward_compatible(types).map_err(internal)?;
-    builders::keep_request_builders(&mut file.items);
-    docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
+    // Before the type builders are pruned: a copied upload builder uses its form's builder.
+    let upload_builders =
+        upload_builders::add_upload_builders(&mut file.items, &uploads, &operations, &runtime);
+    builders::keep_request_builders(&mut file.items);
+    docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     error_bodies::use_error_body(&mut file.items, &runtime);
     let (event_streams, unstreamed) =
         event_streams::add_send_stream(&mut file.items, &operations, &runtime);
+
     let lists =
         list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
     let events = if options.webhooks {
@@ -274,6 +291,8 @@ pub fn generate(
         unpaged: lists.skipped,
         event_streams,
         unstreamed,
+        uploads: upload_builders.added,
+        unuploadable: upload_builders.skipped,
         event_types,
         untyped_webhooks,
     })

@@ -22,7 +22,8 @@
 //! - the macros `param!(request, input, setter, Type, "wire name")` and
 //!   `body!(request, input, Type)`, each evaluating to the request builder;
 //! - on `Input`: `json`, `empty` and `bytes`, which take what `send()` returned (a decoded JSON
-//!   body, no body, a byte stream).
+//!   body, no body, a byte stream), and `file(setter)`, the client's `FilePart` an upload's
+//!   file part is given.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -41,6 +42,8 @@ struct BuilderShape {
     success: Option<Type>,
     /// `E` of `Error<E>`.
     error: Option<Type>,
+    /// Setters of an upload's file parts (`fn x(self, part: FilePart)`).
+    files: Vec<String>,
 }
 
 /// What a success answer is read as.
@@ -104,6 +107,10 @@ pub fn sweep(items: &[Item], operations: &[OperationFacts], crate_path: &syn::Pa
             }
             None => None,
         };
+        for file in &shape.files {
+            let setter = Ident::new(file, Span::call_site());
+            steps.push(quote! { let request = request.#setter(input.file(#file)); });
+        }
         let answer = match shape.success.take() {
             Some(ty) if is_unit(&ty) => Answer::Empty,
             Some(ty) if last_segment(&ty).as_deref() == Some("ByteStream") => Answer::Bytes,
@@ -179,6 +186,12 @@ fn shape_of(builders: &[Item], name: &str) -> Option<BuilderShape> {
         }
         // A setter takes `self` and one `value: V` with `V: TryInto<T>`.
         if method.sig.inputs.len() != 2 || !matches!(method.sig.inputs[0], FnArg::Receiver(_)) {
+            continue;
+        }
+        if let FnArg::Typed(part) = &method.sig.inputs[1]
+            && last_segment(&part.ty).as_deref() == Some("FilePart")
+        {
+            shape.files.push(name);
             continue;
         }
         let Some(clause) = &method.sig.generics.where_clause else {

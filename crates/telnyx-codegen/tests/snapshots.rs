@@ -59,7 +59,8 @@ fn facts() {
         .collect();
     insta::assert_snapshot!(format!(
         "operations:\n{}\nforward-compatible enums: {:?}\nunpaged: {:?}\nevent types: {:?}\n\
-         untyped webhooks: {:?}\nevent streams: {:?}\nunstreamed: {:?}\n",
+         untyped webhooks: {:?}\nevent streams: {:?}\nunstreamed: {:?}\nuploads: {:?}\n\
+         unuploadable: {:?}\n",
         operations.join("\n"),
         generated.forward_compatible_enums,
         generated.unpaged,
@@ -67,5 +68,7 @@ fn facts() {
         generated.untyped_webhooks,
         generated.event_streams,
         generated.unstreamed,
+        generated.uploads,
+        generated.unuploadable,
     ));
 }

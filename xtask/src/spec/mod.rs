@@ -81,7 +81,7 @@ const CONVERSIONS: [DocFixup; 10] = named![
 const FIXUPS: [WorkFixup; 25] = named![
     fixups::remove_websockets,
     fixups::remove_foreign_servers,
-    fixups::remove_multipart_only,
+    fixups::remove_unsendable_bodies,
     fixups::prefer_json_bodies,
     fixups::wildcard_media_types,
     fixups::json_media_shape,

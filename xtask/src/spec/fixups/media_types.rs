@@ -29,35 +29,39 @@ pub(super) fn request_bodies_mut(doc: &mut Value, f: &mut dyn FnMut(&mut Map<Str
     }
 }
 
-/// Request bodies offering several media types → only one kept: `application/json` when
-/// present, else `application/x-www-form-urlencoded`, else the first supported one.
+/// Request bodies offering several media types → one kept (`application/json` when present,
+/// else `application/x-www-form-urlencoded`, else the first supported one), and
+/// `multipart/form-data` beside it.
 ///
-/// Upstream offers JSON beside multipart (file uploads by URL or by content) and beside
+/// Upstream offers JSON beside multipart (a file by URL or by content) and beside
 /// form-urlencoded (OAuth endpoints). progenitor accepts exactly one media type per body and
-/// panics otherwise ("more media types than expected"). The API accepts each of the offered
-/// types, so sending JSON only is correct; the multipart variants are not reachable from the
-/// generated client (use the JSON form with a URL instead).
+/// panics otherwise ("more media types than expected"); telnyx-codegen takes the multipart
+/// form aside before progenitor runs and generates the upload builder itself. The API accepts
+/// each of the offered types, so the others add nothing.
 pub fn prefer_json_bodies(work: &mut Work) -> usize {
     let mut count = 0;
     request_bodies_mut(&mut work.doc, &mut |body| {
         let Some(Value::Object(content)) = body.get_mut("content") else {
             return;
         };
-        if content.len() < 2 {
+        let keys: Vec<String> = content.keys().cloned().collect();
+        let is_multipart = |k: &str| k.starts_with("multipart/form-data");
+        let others: Vec<&String> = keys.iter().filter(|k| !is_multipart(k)).collect();
+        if others.len() < 2 {
             return;
         }
-        let keys: Vec<String> = content.keys().cloned().collect();
-        let keep = keys
+        let keep = others
             .iter()
             .find(|k| is_json_media_type(k))
             .or_else(|| {
-                keys.iter()
+                others
+                    .iter()
                     .find(|k| k.starts_with("application/x-www-form-urlencoded"))
             })
-            .or_else(|| keys.iter().find(|k| is_supported_body_type(k)))
-            .cloned();
+            .or_else(|| others.iter().find(|k| is_supported_body_type(k)))
+            .map(|k| (*k).clone());
         if let Some(keep) = keep {
-            content.retain(|k, _| *k == keep);
+            content.retain(|k, _| *k == keep || is_multipart(k));
             count += 1;
         }
     });
@@ -149,7 +153,7 @@ mod tests {
     use crate::spec::fixups::work::test_support::work;
 
     #[test]
-    fn json_is_kept_over_multipart_and_form_over_multipart() {
+    fn json_is_kept_over_form_and_multipart_beside_either() {
         let mut w = work(json!({
             "paths": {"/documents": {"post": {"operationId": "UploadDocument",
                 "requestBody": {"content": {
@@ -157,20 +161,24 @@ mod tests {
                     "application/json": {"schema": {"type": "object"}}}},
                 "responses": {}}}},
             "components": {"requestBodies": {"Token": {"content": {
+                "application/json": {"schema": {"type": "object"}},
                 "multipart/form-data": {"schema": {"type": "object"}},
                 "application/x-www-form-urlencoded": {"schema": {"type": "object"}}}}}}
         }));
-        assert_eq!(prefer_json_bodies(&mut w), 2);
+        assert_eq!(prefer_json_bodies(&mut w), 1);
         let inline = w.doc["paths"]["/documents"]["post"]["requestBody"]["content"]
             .as_object()
             .unwrap();
-        assert_eq!(inline.keys().collect::<Vec<_>>(), ["application/json"]);
+        assert_eq!(
+            inline.keys().collect::<Vec<_>>(),
+            ["application/json", "multipart/form-data"]
+        );
         let component = w.doc["components"]["requestBodies"]["Token"]["content"]
             .as_object()
             .unwrap();
         assert_eq!(
             component.keys().collect::<Vec<_>>(),
-            ["application/x-www-form-urlencoded"]
+            ["application/json", "multipart/form-data"]
         );
         assert_eq!(prefer_json_bodies(&mut w), 0);
     }

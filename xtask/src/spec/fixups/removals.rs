@@ -115,18 +115,19 @@ pub(super) fn is_supported_body_type(media_type: &str) -> bool {
             | "application/octet-stream"
             | "text/plain"
             | "text/x-markdown"
+            | "multipart/form-data"
             | "*/*"
     )
 }
 
-/// Operations whose request body is only `multipart/form-data` (or another type progenitor
-/// cannot send) → removed and listed in the lock.
+/// Operations whose request body has no media type the client can send → removed and listed
+/// in the lock.
 ///
-/// progenitor 0.15 has no multipart support and rejects the whole document ("unexpected
-/// content type"). Where upstream offers JSON beside multipart the operation is kept with its
-/// JSON body (see [`prefer_json_bodies`](super::media_types::prefer_json_bodies)); only
-/// multipart-only uploads are removed.
-pub fn remove_multipart_only(work: &mut Work) -> usize {
+/// The client sends JSON, forms, raw bytes, text and `multipart/form-data` (uploads, generated
+/// by telnyx-codegen beside progenitor's output); progenitor rejects the whole document on any
+/// other request media type ("unexpected content type"), so an operation that offers only such
+/// types (`application/xml`, say) cannot be generated.
+pub fn remove_unsendable_bodies(work: &mut Work) -> usize {
     remove_operations(work, &|doc, _, _, op| {
         let body = resolve(doc, op.get("requestBody")?);
         let content = body.get("content")?.as_object()?;
@@ -134,7 +135,8 @@ pub fn remove_multipart_only(work: &mut Work) -> usize {
             return None;
         }
         Some(format!(
-            "request body is {} only; progenitor cannot send multipart or other non-JSON bodies",
+            "request body is {} only; the client sends JSON, forms, bytes, text and \
+             multipart/form-data",
             content.keys().cloned().collect::<Vec<_>>().join(", ")
         ))
     })
@@ -276,24 +278,23 @@ mod tests {
     }
 
     #[test]
-    fn multipart_only_uploads_are_removed_but_json_alternatives_kept() {
+    fn unsendable_bodies_are_removed_but_uploads_kept() {
         let mut w = work(json!({
             "paths": {
                 "/media": {"post": {"operationId": "UploadMedia",
                     "requestBody": {"$ref": "#/components/requestBodies/Upload"}, "responses": {}}},
-                "/documents": {"post": {"operationId": "UploadDocument", "requestBody": {"content": {
-                    "multipart/form-data": {"schema": {"type": "object"}},
-                    "application/json": {"schema": {"type": "object"}}}}, "responses": {}}}
+                "/imports": {"post": {"operationId": "ImportXml", "requestBody": {"content": {
+                    "application/xml": {"schema": {"type": "object"}}}}, "responses": {}}}
             },
             "components": {"requestBodies": {"Upload": {"content": {
                 "multipart/form-data": {"schema": {"type": "object"}}}}}}
         }));
-        assert_eq!(remove_multipart_only(&mut w), 1);
-        assert!(w.doc["paths"].get("/media").is_none());
-        assert!(w.doc["paths"]["/documents"]["post"].is_object());
+        assert_eq!(remove_unsendable_bodies(&mut w), 1);
+        assert!(w.doc["paths"].get("/imports").is_none());
+        assert!(w.doc["paths"]["/media"]["post"].is_object());
         assert_eq!(w.removed.len(), 1);
-        assert_eq!(w.removed[0].operation_id, "UploadMedia");
-        assert!(w.removed[0].reason.contains("multipart/form-data only"));
-        assert_eq!(remove_multipart_only(&mut w), 0);
+        assert_eq!(w.removed[0].operation_id, "ImportXml");
+        assert!(w.removed[0].reason.contains("application/xml only"));
+        assert_eq!(remove_unsendable_bodies(&mut w), 0);
     }
 }
