@@ -8,21 +8,7 @@
 //! request whose file parts are paths or bytes is retried by building its body again, one with
 //! a stream part is sent once.
 //!
-//! ```no_run
-//! # #[cfg(feature = "fax")]
-//! # async fn example(client: &telnyx_client::Client) -> Result<(), telnyx_client::Error> {
-//! use telnyx_client::prelude::*;
-//! use telnyx_client::upload::FilePart;
-//!
-//! let fax = client
-//!     .send_fax_upload()
-//!     .body_map(|b| b.connection_id("1234567890").from("+13125550100").to("+13125550111"))
-//!     .contents(FilePart::path("contract.pdf").await?)
-//!     .send()
-//!     .await?;
-//! println!("fax {:?} queued", fax.data.as_ref().and_then(|d| d.id));
-//! # Ok(()) }
-//! ```
+//! The crate documentation's "File uploads" section has an example (a fax from a PDF file).
 
 mod body;
 mod file_part;

@@ -143,7 +143,7 @@ fn add_one(
     for item in std::iter::once(&mut builder).chain(impls.iter_mut()) {
         match item {
             Item::Struct(s) => s.ident = copy_ident.clone(),
-            Item::Impl(imp) => imp.self_ty = Box::new(syn::parse_quote!(#copy_ident<'a>)),
+            Item::Impl(imp) => *imp.self_ty = syn::parse_quote!(#copy_ident<'a>),
             _ => {}
         }
     }
@@ -399,7 +399,8 @@ impl VisitMut for AddBeforeBuild {
         syn::visit_mut::visit_expr_method_call_mut(self, call);
         if call.method == "build" && call.args.is_empty() {
             let receiver = &call.receiver;
-            call.receiver = Box::new(syn::parse_quote!(#receiver.multipart(upload.form())));
+            let chained: Expr = syn::parse_quote!(#receiver.multipart(upload.form()));
+            *call.receiver = chained;
             self.added += 1;
         }
     }
