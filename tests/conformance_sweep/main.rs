@@ -70,6 +70,9 @@ pub struct Sweep {
     pub error: Option<Decoder>,
     /// Decodes a request body (none: the operation takes no JSON body).
     pub body: Option<Decoder>,
+    /// Whether this is the upload form (`multipart/form-data`) of an operation whose first
+    /// entry is its JSON form.
+    pub upload: bool,
 }
 
 /// Decodes `bytes` into `T`, naming the JSON path where it fails.
@@ -142,7 +145,8 @@ fn upstream_examples_decode() {
     let operations = upstream_operations(&upstream);
     let families = families();
     let mut report = Report::new("examples", &["examples", "decoded", "without type"]);
-    for entry in generated::SWEEP {
+    // An upload form's examples are its operation's (checked with the JSON form).
+    for entry in generated::SWEEP.iter().filter(|entry| !entry.upload) {
         let family = families.get(entry.id).copied().unwrap_or("unsorted");
         report.operation(entry.id, family);
         let Some((_, operation)) = operations.get(entry.id) else {
@@ -237,7 +241,11 @@ fn every_operation_against_prism() {
     let mut unserved: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for entry in generated::SWEEP {
         let family = families.get(entry.id).copied().unwrap_or("unsorted");
-        report.operation(entry.id, family);
+        // An upload form is one more call of its operation, not another operation.
+        if !entry.upload {
+            report.operation(entry.id, family);
+        }
+        let form = if entry.upload { " (upload)" } else { "" };
         let Some((path, _, _)) = document.operation(entry.id) else {
             continue;
         };
@@ -248,20 +256,20 @@ fn every_operation_against_prism() {
             (&plain, &plain_dynamic)
         };
         let mut fills = vec![Fill::Required];
-        if document.body_has_optional_fields(entry.id) {
+        if document.body_has_optional_fields(entry.id, entry.upload) {
             fills.push(Fill::All);
         }
         let mut problems = Vec::new();
         for fill in fills {
-            let Some(inputs) = document.inputs(entry.id, fill) else {
+            let Some(inputs) = document.inputs(entry.id, fill, entry.upload) else {
                 continue;
             };
             let input = Input { inputs };
             report.count(family, "calls");
             let outcome = runtime.block_on((entry.call)(client, &input));
             let label = match fill {
-                Fill::Required => "required fields",
-                Fill::All => "every field",
+                Fill::Required => format!("required fields{form}"),
+                Fill::All => format!("every field{form}"),
             };
             match outcome {
                 Outcome::Decoded => {
@@ -323,7 +331,7 @@ fn every_operation_against_prism() {
             }
         }
         // The answer generated from the schema, for the request with required fields.
-        if let Some(inputs) = document.inputs(entry.id, Fill::Required) {
+        if let Some(inputs) = document.inputs(entry.id, Fill::Required, entry.upload) {
             let input = Input { inputs };
             match runtime.block_on((entry.call)(dynamic, &input)) {
                 Outcome::Decoded => report.count(family, "dynamic decoded"),

@@ -59,8 +59,9 @@ impl Document {
         })
     }
 
-    /// The values a request of `operation_id` sends with `fill`.
-    pub fn inputs(&self, operation_id: &str, fill: Fill) -> Option<Inputs> {
+    /// The values a request of `operation_id` sends with `fill`; with `upload`, its body is
+    /// the `multipart/form-data` one.
+    pub fn inputs(&self, operation_id: &str, fill: Fill, upload: bool) -> Option<Inputs> {
         let (_, item, op) = self.operation(operation_id)?;
         let mut inputs = Inputs::default();
         let declared = item
@@ -96,7 +97,19 @@ impl Document {
             let schema = body
                 .get("content")
                 .and_then(Value::as_object)
-                .and_then(|content| content.values().next())
+                .and_then(|content| {
+                    let multipart = content.get("multipart/form-data");
+                    if upload {
+                        multipart
+                    } else {
+                        // The JSON form where there is one beside the upload.
+                        content
+                            .iter()
+                            .find(|(kind, _)| !kind.starts_with("multipart/"))
+                            .map(|(_, media)| media)
+                            .or(multipart)
+                    }
+                })
                 .and_then(|media| media.get("schema"));
             if let Some(schema) = schema
                 && (required || fill == Fill::All || self.has_required(schema))
@@ -118,10 +131,10 @@ impl Document {
     }
 
     /// Whether the operation's body has properties a `Fill::All` request adds.
-    pub fn body_has_optional_fields(&self, operation_id: &str) -> bool {
+    pub fn body_has_optional_fields(&self, operation_id: &str, upload: bool) -> bool {
         let (Some(required), Some(all)) = (
-            self.inputs(operation_id, Fill::Required),
-            self.inputs(operation_id, Fill::All),
+            self.inputs(operation_id, Fill::Required, upload),
+            self.inputs(operation_id, Fill::All, upload),
         ) else {
             return false;
         };

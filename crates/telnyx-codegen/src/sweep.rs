@@ -15,8 +15,9 @@
 //!
 //! The output is a list of items to `include!` in a module that has in scope:
 //! - `types` (the client's `types` module) and `Client`;
-//! - `Sweep`, a struct with the fields `id: &'static str`, `call`, `success`, `error` and
-//!   `body` (the last three `Option<fn(&[u8]) -> Result<(), String>>`);
+//! - `Sweep`, a struct with the fields `id: &'static str`, `call`, `success`, `error`,
+//!   `body` (these three `Option<fn(&[u8]) -> Result<(), String>>`) and `upload` (whether the
+//!   entry is the upload form of an operation that also takes JSON; it follows the JSON one);
 //! - `Call<'a>`, the boxed future type `call` returns, and `Input`, the input source;
 //! - a generic `decode::<T>` that fits those `fn` pointers;
 //! - the macros `param!(request, input, setter, Type, "wire name")` and
@@ -65,11 +66,24 @@ pub fn sweep(items: &[Item], operations: &[OperationFacts], crate_path: &syn::Pa
     };
     let mut functions = Vec::new();
     let mut entries = Vec::new();
-    for (index, op) in operations.iter().enumerate() {
-        let builder = op.builder_name();
+    let names: Vec<String> = operations
+        .iter()
+        .map(OperationFacts::builder_name)
+        .collect();
+    // Each operation's builder and, for an operation that also has one, its upload builder
+    // (`<Builder>Upload`, which no operation's own builder is named).
+    let forms = operations.iter().enumerate().flat_map(|(index, op)| {
+        let upload = format!("{}Upload", op.builder_name());
+        let upload = (!names.contains(&upload)).then_some((index, op, upload, true));
+        std::iter::once((index, op, op.builder_name(), false)).chain(upload)
+    });
+    for (index, op, builder, upload) in forms {
         let Some(mut shape) = shape_of(builders, &builder) else {
             continue;
         };
+        if upload && shape.files.is_empty() {
+            continue;
+        }
         for (_, ty) in &mut shape.setters {
             replace_crate(ty, crate_path);
         }
@@ -79,7 +93,8 @@ pub fn sweep(items: &[Item], operations: &[OperationFacts], crate_path: &syn::Pa
         if let Some(ty) = shape.success.as_mut() {
             replace_crate(ty, crate_path);
         }
-        let function = Ident::new(&format!("sweep_{index}"), Span::call_site());
+        let suffix = if upload { "_upload" } else { "" };
+        let function = Ident::new(&format!("sweep_{index}{suffix}"), Span::call_site());
         let builder_ident = Ident::new(&builder, Span::call_site());
         let mut steps = Vec::new();
         for param in &op.params {
@@ -145,7 +160,10 @@ pub fn sweep(items: &[Item], operations: &[OperationFacts], crate_path: &syn::Pa
         };
         let id = &op.id;
         entries.push(quote! {
-            Sweep { id: #id, call: #function, success: #success, error: #error, body: #body }
+            Sweep {
+                id: #id, call: #function, success: #success, error: #error, body: #body,
+                upload: #upload,
+            }
         });
     }
     quote! {

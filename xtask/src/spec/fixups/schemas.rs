@@ -51,12 +51,15 @@ pub fn self_containing_schemas(work: &mut Work) -> usize {
     count
 }
 
-/// String enums whose Rust variant names collide → plain strings.
+/// String enums whose Rust variant names collide → strings whose `pattern` admits exactly the
+/// enum's values.
 ///
 /// typify derives variant names from the values; when two values map to the same name even
 /// after its second attempt (e.g. `"A"`/`"a"`, or `"x_y"`/`"x-y"`), it panics ("Failed to
-/// make unique variant names"). Dropping `enum` makes the field a `String`, which accepts
-/// every value the enum allowed; the allowed values stay listed in the description.
+/// make unique variant names"). Without `enum` the field would take any string, and the
+/// allowed values would be lost (descriptions are stripped); an anchored alternation of the
+/// values keeps them as a fact, and typify makes a string type that checks it. A schema that
+/// has a `pattern` of its own keeps it.
 pub fn enum_variant_collisions(work: &mut Work) -> usize {
     let mut count = 0;
     walk::schemas_mut(&mut work.doc, &mut |schema| {
@@ -67,20 +70,33 @@ pub fn enum_variant_collisions(work: &mut Work) -> usize {
         if strings.is_empty() || enum_variant_names(&strings).is_some() {
             return;
         }
-        let listed = strings
-            .iter()
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let pattern = format!(
+            "^({})$",
+            strings
+                .iter()
+                .map(|s| regex_escape(s))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
         schema.remove("enum");
-        let description = match schema.get("description").and_then(Value::as_str) {
-            Some(d) => format!("{d}\n\nAllowed values: {listed}."),
-            None => format!("Allowed values: {listed}."),
-        };
-        schema.insert("description".into(), json!(description));
+        if !schema.contains_key("pattern") {
+            schema.insert("pattern".into(), json!(pattern));
+        }
         count += 1;
     });
     count
+}
+
+/// `text` with the characters that mean something in an ECMAScript regular expression escaped.
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// `default` values that hold objects (a non-empty object, or an array with an object or array
@@ -161,25 +177,32 @@ mod tests {
     use crate::spec::fixups::work::test_support::work;
 
     #[test]
-    fn colliding_enum_becomes_string() {
+    fn colliding_enum_becomes_a_string_of_those_values() {
         let mut w = work(
             json!({"paths": {}, "components": {"schemas": {"E": {"type": "string", "enum": ["A", "a"]}}}}),
         );
         assert_eq!(enum_variant_collisions(&mut w), 1);
-        assert!(w.doc["components"]["schemas"]["E"].get("enum").is_none());
+        assert_eq!(
+            w.doc["components"]["schemas"]["E"],
+            json!({"type": "string", "pattern": "^(A|a)$"})
+        );
+        assert_eq!(enum_variant_collisions(&mut w), 0);
     }
 
     #[test]
-    fn colliding_enum_values_are_listed_in_the_description() {
-        let mut w = work(json!({"paths": {}, "components": {"schemas": {"Channel": {
-            "type": "string", "description": "Channel.", "enum": ["sms_mms", "sms-mms"]}}}}));
-        assert_eq!(enum_variant_collisions(&mut w), 1);
+    fn values_are_escaped_and_an_own_pattern_is_kept() {
+        let mut w = work(json!({"paths": {}, "components": {"schemas": {
+            "Channel": {"type": "string", "enum": ["sms_mms", "sms-mms", "a.b"]},
+            "Own": {"type": "string", "pattern": "^[a-z]+$", "enum": ["x_y", "x-y"]}}}}));
+        assert_eq!(enum_variant_collisions(&mut w), 2);
         assert_eq!(
-            w.doc["components"]["schemas"]["Channel"],
-            json!({"type": "string",
-                "description": "Channel.\n\nAllowed values: `sms_mms`, `sms-mms`."})
+            w.doc["components"]["schemas"]["Channel"]["pattern"],
+            json!("^(sms_mms|sms-mms|a\\.b)$")
         );
-        assert_eq!(enum_variant_collisions(&mut w), 0);
+        assert_eq!(
+            w.doc["components"]["schemas"]["Own"],
+            json!({"type": "string", "pattern": "^[a-z]+$"})
+        );
     }
 
     #[test]
