@@ -14,6 +14,7 @@
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
+//! | [`WebSocket`], [`WebSocketRequest`], [`JsonFrame`], [`DEFAULT_MAX_MESSAGE_SIZE`], [`Bytes`], [`Error`] (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
@@ -26,6 +27,10 @@ pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
 pub use crate::upload::{FilePart, Upload, UploadFiles, UploadSpec};
 #[cfg(feature = "webhooks")]
 pub use crate::webhooks::UnknownEvent;
+#[cfg(feature = "websocket")]
+pub use crate::websocket::{DEFAULT_MAX_MESSAGE_SIZE, JsonFrame, WebSocket, WebSocketRequest};
+#[cfg(feature = "websocket")]
+pub use {crate::Error, bytes::Bytes};
 
 /// Helpers the generated `Deserialize` impls call (see the module `decode` of this crate).
 pub mod decode {

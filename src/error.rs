@@ -123,6 +123,12 @@ pub enum Error {
     #[error(transparent)]
     EventStream(crate::event_stream::error::EventStreamError),
 
+    /// A WebSocket stopped or refused a frame; see
+    /// [`WebSocketError`](crate::websocket::WebSocketError).
+    #[cfg(feature = "websocket")]
+    #[error(transparent)]
+    WebSocket(crate::websocket::WebSocketError),
+
     /// A client hook failed for another reason.
     #[error("{message}")]
     Hook {

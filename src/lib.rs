@@ -19,6 +19,8 @@ mod progenitor_bridge;
 pub mod retry;
 mod transport;
 pub mod upload;
+#[cfg(feature = "websocket")]
+pub mod websocket;
 // The room-token session needs the spec's two room token operations (`build.rs` sets the cfg
 // when the generated client has them).
 #[cfg(all(feature = "video", telnyx_room_tokens))]

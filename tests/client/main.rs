@@ -22,3 +22,6 @@ mod room_token;
 mod uploads;
 mod webhook_events;
 mod webhook_signatures;
+// WebSockets use the speech family's two sockets.
+#[cfg(feature = "speech")]
+mod websockets;

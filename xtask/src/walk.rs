@@ -10,6 +10,8 @@ use crate::pointer::push;
 
 /// HTTP methods that can hold an operation in a path item (the generator's list).
 pub use telnyx_codegen::select::METHODS;
+/// Our extension on WebSocket operations: a map of frame schemas, walked as schemas.
+use telnyx_codegen::select::WEBSOCKET_EXTENSION;
 
 /// Schema keywords whose value is one schema.
 pub(crate) const SINGLE_SCHEMA_KEYS: [&str; 12] = [
@@ -52,6 +54,12 @@ fn walk_doc_mut(value: &mut Value, at_root: bool, f: &mut SchemaVisitorMut<'_>) 
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
+                if key == WEBSOCKET_EXTENSION {
+                    if let Value::Object(frames) = child {
+                        frames.values_mut().for_each(|s| walk_schema_mut(s, f));
+                    }
+                    continue;
+                }
                 if is_data_key(key) {
                     continue;
                 }
@@ -198,10 +206,18 @@ fn refs_doc(value: &Value, pointer: &str, f: &mut dyn FnMut(&str, &Value)) {
             }
             let is_components = pointer == "/components";
             for (key, child) in map {
+                let child_pointer = push(pointer, key);
+                if key == WEBSOCKET_EXTENSION {
+                    if let Value::Object(frames) = child {
+                        for (name, schema) in frames {
+                            refs_schema(schema, &push(&child_pointer, name), f);
+                        }
+                    }
+                    continue;
+                }
                 if key == "example" || key.starts_with("x-") {
                     continue;
                 }
-                let child_pointer = push(pointer, key);
                 if key == "examples" {
                     // A map of Example objects: only their `$ref`s matter, `value` is data.
                     if let Value::Object(examples) = child {
@@ -349,5 +365,26 @@ mod tests {
                 "#/components/schemas/C"
             ]
         );
+    }
+
+    #[test]
+    fn websocket_frames_are_schemas_but_other_extensions_are_data() {
+        let mut doc = json!({"paths": {"/socket": {"get": {
+            "x-telnyx-websocket": {"receives": {"$ref": "#/components/schemas/Frame",
+                "properties": {"a": {"type": "string"}}}},
+            "x-upstream": {"$ref": "#/components/schemas/Nope"}
+        }}}});
+        let mut found = Vec::new();
+        refs(&doc, "", &mut |at, r| found.push((at.to_owned(), r.to_owned())));
+        assert_eq!(
+            found,
+            [(
+                "/paths/~1socket/get/x-telnyx-websocket/receives".to_owned(),
+                "#/components/schemas/Frame".to_owned()
+            )]
+        );
+        let mut visited = 0;
+        schemas_mut(&mut doc, &mut |_| visited += 1);
+        assert_eq!(visited, 2);
     }
 }

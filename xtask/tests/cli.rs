@@ -42,24 +42,29 @@ fn sync_converts_the_fixture_and_writes_the_lock() {
     let props = &gadget["responses"]["200"]["content"]["application/json"]["schema"]["properties"];
     assert_eq!(props["colour"], json!({"type": "string", "nullable": true}));
     assert_eq!(props["kind"], json!({"enum": ["gadget"]}));
-    // default beside 2xx became 4XX/5XX; the JSON body beside multipart is kept alone.
+    // default beside 2xx became 4XX/5XX; the JSON body and the upload form are both kept.
     let list = &doc["paths"]["/widgets"]["get"]["responses"];
     assert!(
         list.get("default").is_none() && list.get("4XX").is_some() && list.get("5XX").is_some()
     );
     let create = &doc["paths"]["/widgets"]["post"];
     let content = create["requestBody"]["content"].as_object().unwrap();
-    assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
+    assert_eq!(
+        content.keys().collect::<Vec<_>>(),
+        ["application/json", "multipart/form-data"]
+    );
     // The 404 without a body was dropped so the error type is the one JSON schema.
     assert!(create["responses"].get("404").is_none());
-    // Unreferenced components are pruned; the multipart-only upload is removed and listed.
+    // Unreferenced components are pruned; the upload is kept; the XML-only import is removed
+    // and listed.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     assert!(!schemas.contains_key("Unused"));
-    assert!(doc["paths"].get("/gadgets/upload").is_none());
+    assert!(doc["paths"]["/gadgets/upload"]["post"].is_object());
+    assert!(doc["paths"].get("/gadgets/import").is_none());
     let lock = std::fs::read_to_string(dir.path().join("spec/telnyx.lock")).unwrap();
-    assert!(lock.contains("operation_count = 3"), "{lock}");
-    assert!(lock.contains("path = \"/gadgets/upload\""), "{lock}");
-    assert!(lock.contains("multipart/form-data only"), "{lock}");
+    assert!(lock.contains("operation_count = 4"), "{lock}");
+    assert!(lock.contains("path = \"/gadgets/import\""), "{lock}");
+    assert!(lock.contains("application/xml only"), "{lock}");
     assert!(
         lock.contains("name = \"deep_object_params\"\ncount = 1"),
         "{lock}"

@@ -33,10 +33,16 @@ pub struct DeriveCounts {
 }
 
 /// Puts `Serialize` of received-only types and `Deserialize` of sent-only types behind
-/// [`FEATURES`]. `received` names types other generated code decodes (webhook event bodies).
-pub fn derive_where_used(items: &mut [Item], received: &BTreeSet<String>) -> DeriveCounts {
-    let (sent_roots, mut received_roots) = roots(items);
+/// [`FEATURES`]. `received` and `sent` name types other generated code decodes (webhook event
+/// bodies, WebSocket frames) and encodes (WebSocket query values and frames).
+pub fn derive_where_used(
+    items: &mut [Item],
+    received: &BTreeSet<String>,
+    sent: &BTreeSet<String>,
+) -> DeriveCounts {
+    let (mut sent_roots, mut received_roots) = roots(items);
     received_roots.extend(received.iter().cloned());
+    sent_roots.extend(sent.iter().cloned());
     let Some(types) = items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,

@@ -29,6 +29,7 @@ pub fn parse(
     crate::select::select_families(&mut value, families, webhooks);
     crate::scalar_unions::collapse(&mut value);
     crate::titles::remove_colliding(&mut value);
+    let websockets = crate::websocket_forms::prepare(&mut value);
     let uploads = crate::upload_forms::prepare(&mut value);
     crate::upload_forms::drop_marked_bodies(&mut value);
     let webhooks = crate::webhooks::facts(&value);
@@ -36,6 +37,7 @@ pub fn parse(
         document: from_value(&value, source_name)?,
         webhooks,
         uploads,
+        websockets,
     })
 }
 
@@ -48,6 +50,8 @@ pub struct Parsed {
     pub webhooks: Vec<crate::webhooks::WebhookFacts>,
     /// The operations that take `multipart/form-data`.
     pub uploads: Vec<crate::upload_forms::UploadFacts>,
+    /// The WebSocket operations (taken out of the document).
+    pub websockets: Vec<crate::websocket_forms::WebSocketFacts>,
 }
 
 /// Reads a JSON value as an [`OpenAPI`] document; a shape error names the JSON path.

@@ -66,8 +66,25 @@ pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String
 
 /// Types that appear in a variant of an untagged enum other than its last one. serde tries an
 /// untagged enum's variants in order, so a catch-all there would swallow strings meant for a
-/// later variant; such enums are left strict.
+/// later variant; such enums are left strict. So are the one-value enums (constants, such as
+/// a frame's `type: "audio_chunk"`) in the fields of a struct in such a variant: they are
+/// what tells that struct from the later variants, and with a catch-all the struct would
+/// read every later variant's objects too.
 fn shadowing_positions(items: &[Item]) -> HashSet<String> {
+    let constants: HashSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(e) if is_string_enum(e) && e.variants.len() == 1 => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut struct_fields: HashMap<String, Vec<String>> = HashMap::new();
+    for item in items {
+        if let Item::Struct(s) = item {
+            let names = s.fields.iter().filter_map(|f| type_name_of(crate::tokens::option_inner(&f.ty)));
+            struct_fields.insert(s.ident.to_string(), names.collect());
+        }
+    }
     let mut names = HashSet::new();
     for item in items {
         let Item::Enum(item) = item else { continue };
@@ -77,15 +94,25 @@ fn shadowing_positions(items: &[Item]) -> HashSet<String> {
         let count = item.variants.len();
         for variant in item.variants.iter().take(count.saturating_sub(1)) {
             for field in variant.fields.iter() {
-                if let Type::Path(path) = &field.ty
-                    && let Some(last) = path.path.segments.last()
-                {
-                    names.insert(last.ident.to_string());
+                let Some(name) = type_name_of(&field.ty) else {
+                    continue;
+                };
+                if let Some(fields) = struct_fields.get(&name) {
+                    names.extend(fields.iter().filter(|f| constants.contains(*f)).cloned());
                 }
+                names.insert(name);
             }
         }
     }
     names
+}
+
+/// The last segment of a path type (`types::Room` → `Room`).
+fn type_name_of(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 /// Whether a `#[serde(...)]` attribute lists the bare flag `flag`.

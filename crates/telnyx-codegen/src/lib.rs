@@ -75,6 +75,8 @@ mod titles;
 mod tokens;
 mod upload_builders;
 mod upload_forms;
+mod websocket_builders;
+mod websocket_forms;
 mod webhooks;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
@@ -148,6 +150,10 @@ pub struct Generated {
     /// Operations that take `multipart/form-data` but have no upload builder, with the reason
     /// (their builder is not of the shape the rewrite expects).
     pub unuploadable: Vec<(String, String)>,
+    /// WebSocket operations (by id) that got a builder and a client method (`connect()`).
+    pub websockets: Vec<String>,
+    /// WebSocket operations that did not, with the reason (a parameter outside the query, say).
+    pub unsocketed: Vec<(String, String)>,
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
@@ -178,6 +184,7 @@ pub fn generate(
         document,
         webhooks: webhook_facts,
         uploads,
+        websockets,
     } = document::parse(
         spec_json,
         source_name,
@@ -208,6 +215,8 @@ pub fn generate(
     // Before the type builders are pruned: a copied upload builder uses its form's builder.
     let upload_builders =
         upload_builders::add_upload_builders(&mut file.items, &uploads, &operations, &runtime);
+    let sockets =
+        websocket_builders::add_websocket_builders(&mut file.items, &websockets, &runtime);
     builders::keep_request_builders(&mut file.items);
     docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     error_bodies::use_error_body(&mut file.items, &runtime);
@@ -227,11 +236,12 @@ pub fn generate(
     } else {
         None
     };
-    let received = events
+    let mut received = events
         .as_ref()
         .map(|e| e.body_types.clone())
         .unwrap_or_default();
-    derives::derive_where_used(&mut file.items, &received);
+    received.extend(sockets.received.iter().cloned());
+    derives::derive_where_used(&mut file.items, &received, &sockets.sent);
     derives::drop_ordering(&mut file.items);
     let table = generated_items::parse_items(operation_table::operation_table(
         &operations,
@@ -293,6 +303,8 @@ pub fn generate(
         unstreamed,
         uploads: upload_builders.added,
         unuploadable: upload_builders.skipped,
+        websockets: sockets.added,
+        unsocketed: sockets.skipped,
         event_types,
         untyped_webhooks,
     })

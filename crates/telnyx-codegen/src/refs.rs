@@ -4,7 +4,7 @@
 //! name's `/` and `~` are escaped as `~1` and `~0`, and a reference that is not local (another
 //! file, a URL) resolves to nothing.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Escapes one reference token: `~` becomes `~0` and `/` becomes `~1`.
 pub fn escape(token: &str) -> String {
@@ -34,6 +34,50 @@ pub fn component_ref(kind: &str, name: &str) -> String {
 /// What a local reference points at in `doc`.
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     doc.pointer(reference.strip_prefix('#')?)
+}
+
+/// Adds `schema` to `components.schemas` as `base` (or `base2`, `base3`, … when that name is
+/// taken); returns the name it got.
+pub fn add_schema_component(doc: &mut Value, base: &str, schema: Value) -> String {
+    let base = base.to_owned();
+    let Some(root) = doc.as_object_mut() else {
+        return base;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(components) = components.as_object_mut() else {
+        return base;
+    };
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(schemas) = schemas.as_object_mut() else {
+        return base;
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while schemas.contains_key(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    schemas.insert(name.clone(), schema);
+    name
+}
+
+/// Follows a `$ref` (of any component kind); the value itself otherwise.
+pub fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut value = value;
+    for _ in 0..8 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match resolve(doc, reference) {
+                Some(target) => value = target,
+                None => return value,
+            },
+            None => return value,
+        }
+    }
+    value
 }
 
 #[cfg(test)]

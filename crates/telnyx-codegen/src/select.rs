@@ -15,6 +15,10 @@ pub const FAMILY_EXTENSION: &str = "x-telnyx-family";
 /// Our top-level extension holding upstream's webhooks: webhook name → `{tags, schema,
 /// x-telnyx-family}`, where `schema` is the schema of the JSON body Telnyx posts.
 pub const WEBHOOKS_EXTENSION: &str = "x-telnyx-webhooks";
+/// Our extension on a WebSocket operation: `{receives, sends}`, the schemas of the frames the
+/// server sends and the client sends (either may be absent). `spec sync` writes it in place of
+/// the operation's `101` answer and request body; telnyx-codegen writes the operation's client.
+pub const WEBSOCKET_EXTENSION: &str = "x-telnyx-websocket";
 /// The family of an operation without [`FAMILY_EXTENSION`].
 pub const UNSORTED: &str = "unsorted";
 

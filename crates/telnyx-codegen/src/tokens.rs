@@ -39,3 +39,17 @@ pub fn path_tails(tokens: TokenStream, prefix: &[&str]) -> BTreeSet<String> {
         .filter(|name| name.starts_with(|c: char| c.is_alphabetic()))
         .collect()
 }
+
+/// `T` of `Option<T>` (in any spelling of its path); the type itself otherwise.
+pub fn option_inner(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(path) = ty
+        && let Some(last) = path.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return inner;
+    }
+    ty
+}
+

@@ -10,10 +10,10 @@
 //!   that progenitor writes its builder, whose `send()` `upload_builders` then changes to send
 //!   the form. When the form has no text parts, the body is dropped instead.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::idents::{Case, progenitor_ident};
-use crate::refs::resolve;
+use crate::refs::{add_schema_component, follow};
 use crate::select::METHODS;
 
 /// The media type of an upload.
@@ -85,7 +85,10 @@ pub fn prepare(doc: &mut Value) -> Vec<UploadFacts> {
     }
     let mut facts = Vec::new();
     for (path, method, id, text, has_json_form, files) in found {
-        let form_schema = text.map(|schema| add_component(doc, &id, schema));
+        let form_schema = text.map(|schema| {
+            let base = format!("{}UploadForm", progenitor_ident(&id, Case::Pascal));
+            add_schema_component(doc, &base, schema)
+        });
         let pointer = format!("/paths/{}/{method}/requestBody", crate::refs::escape(&path));
         // A body shared through `components.requestBodies` is copied into the operation
         // first, so that the rewrite changes this operation only.
@@ -125,49 +128,6 @@ fn rewrite_body(body: &mut Value, has_json_form: bool, form_schema: Option<&str>
         // Marked for removal by the caller (an operation without a body is progenitor's).
         None => *body = Value::Null,
     }
-}
-
-/// Adds `schema` as a component named after the operation (made unique); returns the name.
-fn add_component(doc: &mut Value, operation_id: &str, schema: Value) -> String {
-    let base = format!("{}UploadForm", progenitor_ident(operation_id, Case::Pascal));
-    let Some(root) = doc.as_object_mut() else {
-        return base;
-    };
-    let components = root
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let Some(components) = components.as_object_mut() else {
-        return base;
-    };
-    let schemas = components
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let Some(schemas) = schemas.as_object_mut() else {
-        return base;
-    };
-    let mut name = base.clone();
-    let mut n = 2;
-    while schemas.contains_key(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    schemas.insert(name.clone(), schema);
-    name
-}
-
-/// Follows a `$ref` (of any component kind); the value itself otherwise.
-fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut value = value;
-    for _ in 0..8 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match resolve(doc, reference) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
 }
 
 /// A copy of `schema` with the `$ref`s that lead to object schemas (the form itself and the

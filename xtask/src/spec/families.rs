@@ -16,6 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::fixups::WEBSOCKET_EXTENSION;
 use super::webhooks::WEBHOOKS_EXTENSION;
 use crate::error::{Error, Result};
 use crate::walk::METHODS;
@@ -68,6 +69,8 @@ pub struct Assignment {
     pub webhooks: BTreeMap<String, usize>,
     /// Webhooks that no family's `webhooks` pattern matches (they are in [`UNSORTED`]).
     pub unsorted_webhooks: BTreeSet<String>,
+    /// WebSocket operations per family (families without any are left out).
+    pub websockets: BTreeMap<String, usize>,
 }
 
 impl Families {
@@ -234,6 +237,9 @@ impl Families {
                     out.tags.entry(family.clone()).or_default().insert(tag);
                 }
                 *out.operations.entry(family.clone()).or_default() += 1;
+                if op.contains_key(WEBSOCKET_EXTENSION) {
+                    *out.websockets.entry(family.clone()).or_default() += 1;
+                }
                 op.insert(FAMILY_EXTENSION.to_owned(), Value::String(family));
             }
         }
@@ -295,8 +301,13 @@ pub fn features_block(families: &Families, assignment: &Assignment) -> String {
             1 => "; 1 webhook".to_owned(),
             n => format!("; {n} webhooks"),
         };
+        // The WebSocket runtime (an optional dependency) comes with the families that need it.
+        let (sockets, needs) = match assignment.websockets.get(*name).copied().unwrap_or(0) {
+            0 => (String::new(), ""),
+            n => (format!(", {n} over WebSocket"), "\"websocket\""),
+        };
         out.push_str(&format!(
-            "# {title} ({count} operations{webhooks}).\n{name} = []\n"
+            "# {title} ({count} operations{sockets}{webhooks}).\n{name} = [{needs}]\n"
         ));
     }
     out.push_str(FEATURES_END);
@@ -376,7 +387,7 @@ mod tests {
         let families = Families::parse(FILE, Path::new("families.toml")).unwrap();
         let mut doc = json!({"paths": {
             "/rooms": {"get": {"tags": ["Rooms"]}, "post": {"tags": ["Rooms", "Other"]}},
-            "/invoices": {"get": {}},
+            "/invoices": {"get": {}, "post": {WEBSOCKET_EXTENSION: {}}},
             "/new": {"get": {"tags": ["Brand New"]}}
         }});
         let assignment = families.assign(&mut doc);
@@ -394,6 +405,9 @@ mod tests {
         let block = features_block(&families, &assignment);
         assert!(block.contains("full = [\n    \"billing\",\n    \"video\",\n    \"unsorted\",\n]"));
         assert!(block.contains("# Video rooms (2 operations).\nvideo = []"));
+        assert!(block.contains(
+            "# Billing (2 operations, 1 over WebSocket).\nbilling = [\"websocket\"]"
+        ));
         let table = readme_table(&families, &assignment);
         assert!(
             table.contains("| `video` | Video rooms | 2 | 0 | Rooms |"),

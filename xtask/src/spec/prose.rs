@@ -4,14 +4,17 @@
 //! documentation links must not be copied into ours. [`strip_prose`] removes every
 //! `description`, `summary`, `externalDocs`, `example` and `examples`, and every upstream
 //! `x-` extension (none of them is read by the generator: they steer upstream's docs and SDK
-//! tooling), and reduces `info` to its title and version. Our own words are added afterwards
-//! by the overlay (`spec/overlay.yaml`).
+//! tooling) but the one an earlier fixup wrote, [`WEBSOCKET_EXTENSION`], and reduces `info` to
+//! its title and version. Our own words are added afterwards by the overlay
+//! (`spec/overlay.yaml`).
 //!
 //! The walk knows which objects are maps of *names* (`properties`, `paths`, `responses`,
 //! `components/schemas`, …): a property called `description` is a fact and stays. Data values
 //! (`default`, `enum`, `const`, `security` requirements) are not walked at all.
 
 use serde_json::{Map, Value};
+
+use super::fixups::WEBSOCKET_EXTENSION;
 
 /// Keys whose values are upstream's prose or sample data.
 const PROSE_KEYS: [&str; 5] = [
@@ -77,7 +80,9 @@ fn strip_object_value(value: &mut Value, response: bool, count: &mut usize) {
 
 fn strip_object(map: &mut Map<String, Value>, response: bool, count: &mut usize) {
     let before = map.len();
-    map.retain(|key, _| !(PROSE_KEYS.contains(&key.as_str()) || key.starts_with("x-")));
+    map.retain(|key, _| {
+        !(PROSE_KEYS.contains(&key.as_str()) || key.starts_with("x-") && key != WEBSOCKET_EXTENSION)
+    });
     *count += before - map.len();
     if response && !map.contains_key("$ref") {
         map.insert("description".to_owned(), Value::String(String::new()));

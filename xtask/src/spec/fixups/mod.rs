@@ -21,6 +21,7 @@ mod schemas;
 mod shared;
 mod swagger2;
 mod type_names;
+mod websockets;
 mod work;
 
 pub use self::dangling::*;
@@ -36,6 +37,7 @@ pub use self::schemas::*;
 pub use self::shared::*;
 pub use self::swagger2::*;
 pub use self::type_names::*;
+pub use self::websockets::*;
 pub use self::work::{RemovedOperation, RemovedPart, Work};
 
 #[cfg(test)]

@@ -51,30 +51,6 @@ pub(super) fn server_urls<'a>(
         .collect()
 }
 
-/// WebSocket operations (a `101 Switching Protocols` response or a `ws(s)://` server) →
-/// removed and listed in the lock.
-///
-/// Upstream describes two streaming endpoints (speech-to-text, text-to-speech) as GET
-/// operations that upgrade to a WebSocket. progenitor only generates WebSocket upgrades for
-/// dropshot's `x-dropshot-websocket` extension and otherwise would emit a plain GET whose
-/// 101 response it cannot use. Removing them is safe: nothing else refers to them, and the
-/// lock lists them so a hand-written WebSocket client can cover them.
-pub fn remove_websockets(work: &mut Work) -> usize {
-    remove_operations(work, &|_, _, item, op| {
-        let upgrade = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .is_some_and(|r| r.contains_key("101"));
-        let ws_server = server_urls(item, op)
-            .iter()
-            .any(|u| u.starts_with("ws://") || u.starts_with("wss://"));
-        (upgrade || ws_server).then(|| {
-            "WebSocket endpoint (101 upgrade / ws server); progenitor generates plain HTTP only"
-                .to_owned()
-        })
-    })
-}
-
 /// Operations served from another base URL than the document's (a path- or
 /// operation-level `servers` entry such as `https://api.telnyx.com` for `/.well-known/…`) →
 /// removed and listed in the lock.
@@ -200,52 +176,6 @@ mod tests {
 
     use super::*;
     use crate::spec::fixups::work::test_support::work;
-
-    #[test]
-    fn path_items_it_did_not_empty_are_left_alone() {
-        let mut w = work(json!({"paths": {
-            "/rooms": {"parameters": []},
-            "/messages": {"get": {"operationId": "ListMessages",
-                "responses": {"200": {"description": "ok"}}}}
-        }}));
-        let before = w.doc.clone();
-        assert_eq!(remove_websockets(&mut w), 0);
-        assert_eq!(w.doc, before);
-    }
-
-    #[test]
-    fn websocket_operations_are_removed_with_a_reason() {
-        let mut w = work(json!({"paths": {
-            "/speech-to-text/transcription": {"get": {"operationId": "StreamTranscription",
-                "responses": {"101": {"description": "switching protocols"}}}},
-            "/text-to-speech/speech": {
-                "servers": [{"url": "wss://api.telnyx.com/v2"}],
-                "get": {"operationId": "StreamSpeech", "responses": {"200": {"description": "ok"}}}},
-            "/messages": {"get": {"operationId": "ListMessages",
-                "responses": {"200": {"description": "ok"}}}}
-        }}));
-        assert_eq!(remove_websockets(&mut w), 2);
-        let paths: Vec<&String> = w.doc["paths"].as_object().unwrap().keys().collect();
-        assert_eq!(paths, ["/messages"]);
-        let removed: Vec<(&str, &str, &str)> = w
-            .removed
-            .iter()
-            .map(|r| (r.method.as_str(), r.path.as_str(), r.operation_id.as_str()))
-            .collect();
-        assert_eq!(
-            removed,
-            [
-                (
-                    "GET",
-                    "/speech-to-text/transcription",
-                    "StreamTranscription"
-                ),
-                ("GET", "/text-to-speech/speech", "StreamSpeech"),
-            ]
-        );
-        assert!(w.removed.iter().all(|r| r.reason.contains("WebSocket")));
-        assert_eq!(remove_websockets(&mut w), 0);
-    }
 
     #[test]
     fn operations_on_another_server_are_removed_with_a_reason() {
