@@ -94,6 +94,13 @@ impl Client {
     }
 }
 
+/// The root that some operations are served from: `base_url` without `strip` at its end
+/// (`https://api.telnyx.com/v2` → `https://api.telnyx.com` for `/.well-known/…`), or
+/// `base_url` itself when it does not end so (a mock server's root, say).
+pub fn server_root<'a>(base_url: &'a str, strip: &str) -> &'a str {
+    base_url.strip_suffix(strip).unwrap_or(base_url)
+}
+
 /// Settings for a [`Client`].
 ///
 /// ```no_run

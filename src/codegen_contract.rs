@@ -15,11 +15,12 @@
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
 //! | [`WebSocket`], [`WebSocketRequest`], [`JsonFrame`], [`DEFAULT_MAX_MESSAGE_SIZE`], [`Bytes`], [`Error`] (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
+//! | [`server_root`] | the URL of operations served from the base URL's root (`/.well-known/…`) |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
 
-pub use crate::client::ClientState;
+pub use crate::client::{ClientState, server_root};
 pub use crate::error::ErrorBody;
 pub use crate::event_stream::RawEventStream;
 pub use crate::operation::{Auth, Operation, PagingStyle};

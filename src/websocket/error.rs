@@ -29,7 +29,10 @@ pub enum WebSocketError {
     },
 
     /// The server closed the socket with a code other than a normal close.
-    #[error("Telnyx closed the WebSocket with code {code}{}", reason_suffix(reason))]
+    #[error(
+        "Telnyx closed the WebSocket with code {code}{}",
+        reason_suffix(reason)
+    )]
     Closed {
         /// The close code (1011 for a server error, 1008 for a policy violation, …).
         code: u16,

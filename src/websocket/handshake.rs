@@ -123,10 +123,7 @@ impl WebSocketRequest {
         result.map(|socket| WebSocket::new(socket, operation))
     }
 
-    async fn open(
-        self,
-        client: &Client,
-    ) -> Result<WebSocketStream<reqwest::Upgraded>, Error> {
+    async fn open(self, client: &Client) -> Result<WebSocketStream<reqwest::Upgraded>, Error> {
         let state: &ClientState = &client.inner;
         let authorization = match (&state.authorization, self.needs_key) {
             (Some(value), _) => Some(value.clone()),
@@ -158,10 +155,8 @@ impl WebSocketRequest {
         let limit = state.request_timeout.unwrap_or(DEFAULT_TIMEOUT);
         let response = tokio::time::timeout(limit, request.send())
             .await
-            .map_err(|_| {
-                WebSocketError::Connection {
-                    message: format!("no answer to the handshake within {limit:?}"),
-                }
+            .map_err(|_| WebSocketError::Connection {
+                message: format!("no answer to the handshake within {limit:?}"),
             })??;
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
@@ -207,7 +202,12 @@ async fn refusal(mut response: reqwest::Response) -> Error {
         Ok(json @ Value::Object(_)) => ApiError::from_parts(status, &headers, &json, false),
         _ => {
             let text = String::from_utf8_lossy(&body).into_owned();
-            ApiError::from_parts(status, &headers, &serde_json::json!({ "message": text }), true)
+            ApiError::from_parts(
+                status,
+                &headers,
+                &serde_json::json!({ "message": text }),
+                true,
+            )
         }
     };
     Error::Api(Box::new(api))

@@ -17,6 +17,9 @@ mod operations;
 mod pagination;
 mod resilience;
 mod room_token;
+// The OAuth family's discovery documents live at the base URL's root.
+#[cfg(feature = "oauth")]
+mod server_roots;
 // Uploads use `SendFax`, whose family is not among the defaults.
 #[cfg(feature = "fax")]
 mod uploads;

@@ -46,6 +46,8 @@ where
         let Ok((stream, _)) = listener.accept().await else {
             return;
         };
+        // tungstenite's callback returns its own `ErrorResponse`, whatever its size.
+        #[allow(clippy::result_large_err)]
         let callback = move |request: &Request, response: Response| {
             let header = |name: &str| {
                 request
@@ -94,7 +96,9 @@ fn client(url: &str, key: Option<&str>) -> Client {
 }
 
 fn transcript(text: &str, is_final: bool) -> Message {
-    Message::text(json!({"type": "transcript", "transcript": text, "is_final": is_final}).to_string())
+    Message::text(
+        json!({"type": "transcript", "transcript": text, "is_final": is_final}).to_string(),
+    )
 }
 
 #[tokio::test]
@@ -104,16 +108,16 @@ async fn audio_goes_in_as_binary_frames_and_typed_transcripts_come_out() {
     let (url, handshake) = serve(None, move |mut socket| async move {
         // Two audio frames in, then an interim and a final transcript out.
         while let Some(Ok(message)) = socket.next().await {
-            match message {
-                Message::Binary(data) => {
-                    heard.lock().expect("audio").push(data.to_vec());
-                    if heard.lock().expect("audio").len() == 2 {
-                        socket.send(transcript("hel", false)).await.expect("send");
-                        socket.send(transcript("hello world", true)).await.expect("send");
-                    }
+            // Anything else is read on too: that sends the reply to the close, then it ends.
+            if let Message::Binary(data) = message {
+                heard.lock().expect("audio").push(data.to_vec());
+                if heard.lock().expect("audio").len() == 2 {
+                    socket.send(transcript("hel", false)).await.expect("send");
+                    socket
+                        .send(transcript("hello world", true))
+                        .await
+                        .expect("send");
                 }
-                // Reading on sends the reply to the close; then the stream ends.
-                _ => {}
             }
         }
     })
@@ -129,8 +133,14 @@ async fn audio_goes_in_as_binary_frames_and_typed_transcripts_come_out() {
         .await
         .expect("connect");
     let (mut sender, receiver) = socket.split();
-    sender.send(vec![0xff, 0xfb, 0x90, 0x00]).await.expect("audio 1");
-    sender.send_binary(&b"\x00\x01\x02"[..]).await.expect("audio 2");
+    sender
+        .send(vec![0xff, 0xfb, 0x90, 0x00])
+        .await
+        .expect("audio 1");
+    sender
+        .send_binary(&b"\x00\x01\x02"[..])
+        .await
+        .expect("audio 2");
     let mut frames = receiver;
     let mut transcripts = Vec::new();
     while let Some(frame) = frames.next().await {
@@ -304,8 +314,14 @@ async fn nothing_is_sent_without_a_key_or_a_required_parameter() {
 async fn an_error_frame_is_a_typed_error_and_the_stream_goes_on() {
     let (url, _) = serve(None, |mut socket| async move {
         let error = json!({"type": "error", "error": "engine unavailable"});
-        socket.send(Message::text(error.to_string())).await.expect("send");
-        socket.send(transcript("still here", true)).await.expect("send");
+        socket
+            .send(Message::text(error.to_string()))
+            .await
+            .expect("send");
+        socket
+            .send(transcript("still here", true))
+            .await
+            .expect("send");
         socket.close(None).await.expect("close");
     })
     .await;
@@ -316,14 +332,20 @@ async fn an_error_frame_is_a_typed_error_and_the_stream_goes_on() {
         .connect()
         .await
         .expect("connect");
-    let first = socket.next().await.expect("a frame").expect_err("an error frame");
+    let first = socket
+        .next()
+        .await
+        .expect("a frame")
+        .expect_err("an error frame");
     assert!(
         matches!(&first, Error::WebSocket(WebSocketError::ErrorFrame { message })
             if message == "engine unavailable"),
         "{first:?}"
     );
     let second = socket.next().await.expect("a frame").expect("a transcript");
-    assert!(matches!(second, types::SttServerEvent::TranscriptFrame(t) if t.transcript == "still here"));
+    assert!(
+        matches!(second, types::SttServerEvent::TranscriptFrame(t) if t.transcript == "still here")
+    );
     assert!(socket.next().await.is_none());
 }
 
@@ -343,7 +365,11 @@ async fn an_oversized_frame_ends_the_socket_with_an_error() {
         .connect()
         .await
         .expect("connect");
-    let error = socket.next().await.expect("an item").expect_err("too large");
+    let error = socket
+        .next()
+        .await
+        .expect("an item")
+        .expect_err("too large");
     assert!(
         matches!(&error, Error::WebSocket(WebSocketError::TooLarge { limit: 1024, size }) if *size > 1024),
         "{error:?}"
@@ -355,7 +381,10 @@ async fn an_oversized_frame_ends_the_socket_with_an_error() {
 async fn the_server_closing_mid_stream_is_reported() {
     // With an error code: the frames before it arrive, then the close as an error.
     let (url, _) = serve(None, |mut socket| async move {
-        socket.send(transcript("partial", false)).await.expect("send");
+        socket
+            .send(transcript("partial", false))
+            .await
+            .expect("send");
         let close = CloseFrame {
             code: CloseCode::Error,
             reason: "engine crashed".into(),
@@ -371,7 +400,11 @@ async fn the_server_closing_mid_stream_is_reported() {
         .await
         .expect("connect");
     assert!(socket.next().await.expect("a frame").is_ok());
-    let error = socket.next().await.expect("the close").expect_err("an error");
+    let error = socket
+        .next()
+        .await
+        .expect("the close")
+        .expect_err("an error");
     assert!(
         matches!(&error, Error::WebSocket(WebSocketError::Closed { code: 1011, reason })
             if reason == "engine crashed"),

@@ -375,7 +375,9 @@ mod tests {
             "x-upstream": {"$ref": "#/components/schemas/Nope"}
         }}}});
         let mut found = Vec::new();
-        refs(&doc, "", &mut |at, r| found.push((at.to_owned(), r.to_owned())));
+        refs(&doc, "", &mut |at, r| {
+            found.push((at.to_owned(), r.to_owned()))
+        });
         assert_eq!(
             found,
             [(

@@ -74,14 +74,19 @@ fn shadowing_positions(items: &[Item]) -> HashSet<String> {
     let constants: HashSet<String> = items
         .iter()
         .filter_map(|item| match item {
-            Item::Enum(e) if is_string_enum(e) && e.variants.len() == 1 => Some(e.ident.to_string()),
+            Item::Enum(e) if is_string_enum(e) && e.variants.len() == 1 => {
+                Some(e.ident.to_string())
+            }
             _ => None,
         })
         .collect();
     let mut struct_fields: HashMap<String, Vec<String>> = HashMap::new();
     for item in items {
         if let Item::Struct(s) = item {
-            let names = s.fields.iter().filter_map(|f| type_name_of(crate::tokens::option_inner(&f.ty)));
+            let names = s
+                .fields
+                .iter()
+                .filter_map(|f| type_name_of(crate::tokens::option_inner(&f.ty)));
             struct_fields.insert(s.ident.to_string(), names.collect());
         }
     }

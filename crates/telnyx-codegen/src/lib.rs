@@ -70,14 +70,15 @@ mod run;
 mod scalar_unions;
 pub mod select;
 mod serde_impls;
+mod server_roots;
 mod sweep;
 mod titles;
 mod tokens;
 mod upload_builders;
 mod upload_forms;
+mod webhooks;
 mod websocket_builders;
 mod websocket_forms;
-mod webhooks;
 
 pub use crate::document::{Auth, OperationFacts, ParamFacts, ParamLocation};
 pub use crate::error::{CodegenError, OperationRef};
@@ -217,6 +218,12 @@ pub fn generate(
         upload_builders::add_upload_builders(&mut file.items, &uploads, &operations, &runtime);
     let sockets =
         websocket_builders::add_websocket_builders(&mut file.items, &websockets, &runtime);
+    server_roots::route_to_roots(
+        &mut file.items,
+        &server_roots::rooted_operations(&document),
+        &runtime,
+    )
+    .map_err(internal)?;
     builders::keep_request_builders(&mut file.items);
     docs::hide_client_constructors(&mut file.items).map_err(internal)?;
     error_bodies::use_error_body(&mut file.items, &runtime);

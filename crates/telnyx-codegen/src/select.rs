@@ -19,6 +19,10 @@ pub const WEBHOOKS_EXTENSION: &str = "x-telnyx-webhooks";
 /// server sends and the client sends (either may be absent). `spec sync` writes it in place of
 /// the operation's `101` answer and request body; telnyx-codegen writes the operation's client.
 pub const WEBSOCKET_EXTENSION: &str = "x-telnyx-websocket";
+/// Our extension on an operation served from the root of the base URL rather than the base
+/// URL itself (`/.well-known/…`): `{"strip": "/v2"}`, the end of the base URL's path that its
+/// requests leave out.
+pub const SERVER_EXTENSION: &str = "x-telnyx-server";
 /// The family of an operation without [`FAMILY_EXTENSION`].
 pub const UNSORTED: &str = "unsorted";
 

@@ -52,4 +52,3 @@ pub fn option_inner(ty: &syn::Type) -> &syn::Type {
     }
     ty
 }
-

@@ -366,7 +366,11 @@ fn add_client_method(
                 }
             }
         };
-        items.extend(syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?.items);
+        items.extend(
+            syn::parse2::<syn::File>(tokens)
+                .map_err(|e| e.to_string())?
+                .items,
+        );
         return Ok(());
     };
     let trait_name = format_ident!("Client{}Ext", progenitor_ident(tag, Case::Pascal));
@@ -391,7 +395,11 @@ fn add_client_method(
             pub trait #trait_name {}
             impl #trait_name for Client {}
         };
-        items.extend(syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?.items);
+        items.extend(
+            syn::parse2::<syn::File>(tokens)
+                .map_err(|e| e.to_string())?
+                .items,
+        );
         let reexport: Item =
             syn::parse2(quote!(pub use super::#trait_name;)).map_err(|e| e.to_string())?;
         module_mut(items, "prelude")

@@ -77,8 +77,8 @@ pub fn prepare(doc: &mut Value) -> Vec<WebSocketFacts> {
         if fact.unsupported.is_none() {
             let base = progenitor_ident(&fact.operation_id, Case::Pascal);
             fact.query_schema = query.map(|schema| add_schema_component(doc, &base, schema));
-            fact.receives = receives
-                .map(|schema| component_or_new(doc, &format!("{base}ServerFrame"), schema));
+            fact.receives =
+                receives.map(|schema| component_or_new(doc, &format!("{base}ServerFrame"), schema));
             if let Some(sends) = sends {
                 fact.sends = if is_binary(follow(doc, &sends)) {
                     Sends::Binary
@@ -105,7 +105,10 @@ fn read(doc: &Value, path: &str, method: &str, op: &Value, frames: &Value) -> Re
     let security = op.get("security").or_else(|| doc.get("security"));
     let needs_key = match security.and_then(Value::as_array) {
         Some(requirements) => {
-            !requirements.is_empty() && !requirements.iter().any(|r| r.as_object().is_some_and(Map::is_empty))
+            !requirements.is_empty()
+                && !requirements
+                    .iter()
+                    .any(|r| r.as_object().is_some_and(Map::is_empty))
         }
         None => true,
     };
@@ -129,7 +132,12 @@ fn read(doc: &Value, path: &str, method: &str, op: &Value, frames: &Value) -> Re
     let mut properties = Map::new();
     let mut required = Vec::new();
     let parameters = [item_parameters(doc, path), op.get("parameters")];
-    for parameter in parameters.into_iter().flatten().filter_map(Value::as_array).flatten() {
+    for parameter in parameters
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+    {
         let parameter = follow(doc, parameter);
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or("");
@@ -143,7 +151,10 @@ fn read(doc: &Value, path: &str, method: &str, op: &Value, frames: &Value) -> Re
         let is_required = parameter.get("required").and_then(Value::as_bool) == Some(true);
         properties.insert(
             name.to_owned(),
-            parameter.get("schema").cloned().unwrap_or_else(|| json!({"type": "string"})),
+            parameter
+                .get("schema")
+                .cloned()
+                .unwrap_or_else(|| json!({"type": "string"})),
         );
         if is_required {
             required.push(Value::String(name.to_owned()));
@@ -151,11 +162,13 @@ fn read(doc: &Value, path: &str, method: &str, op: &Value, frames: &Value) -> Re
         fact.params.push((name.to_owned(), is_required));
     }
     if fact.operation_id.is_empty() {
-        fact.unsupported = Some(format!("{} {path} has no operationId", method.to_uppercase()));
+        fact.unsupported = Some(format!(
+            "{} {path} has no operationId",
+            method.to_uppercase()
+        ));
     }
-    let query = (!properties.is_empty()).then(|| {
-        json!({"type": "object", "properties": properties, "required": required})
-    });
+    let query = (!properties.is_empty())
+        .then(|| json!({"type": "object", "properties": properties, "required": required}));
     (
         fact,
         query,
@@ -294,7 +307,10 @@ mod tests {
         let tts = by_id(&facts, "TextToSpeechOverWs");
         assert!(!tts.needs_key);
         assert_eq!(tts.query_schema, None);
-        assert_eq!(tts.receives.as_deref(), Some("TextToSpeechOverWsServerFrame"));
+        assert_eq!(
+            tts.receives.as_deref(),
+            Some("TextToSpeechOverWsServerFrame")
+        );
         assert_eq!(tts.sends, Sends::Json("ClientTextFrame".to_owned()));
         assert_eq!(
             doc["components"]["schemas"]["TextToSpeechOverWsServerFrame"],

@@ -4,7 +4,8 @@
 //! answer that may be JSON or server-sent events, an
 //! operation without a credential, received-only and sent-only types, a string enum, an
 //! `anyOf` of strings, an inline title two schemas share, a field named with a Rust keyword,
-//! a default, and webhooks of two families.
+//! a default, webhooks of two families, a WebSocket whose frames an untagged union of
+//! constant-tagged structs reads, and an operation served from the base URL's root.
 //!
 //! The snapshots in `tests/snapshots/` are the reviewed output: a change of the generator or
 //! of progenitor that changes what the client looks like shows here as a diff. Review one with
@@ -60,7 +61,7 @@ fn facts() {
     insta::assert_snapshot!(format!(
         "operations:\n{}\nforward-compatible enums: {:?}\nunpaged: {:?}\nevent types: {:?}\n\
          untyped webhooks: {:?}\nevent streams: {:?}\nunstreamed: {:?}\nuploads: {:?}\n\
-         unuploadable: {:?}\n",
+         unuploadable: {:?}\nwebsockets: {:?}\nunsocketed: {:?}\n",
         operations.join("\n"),
         generated.forward_compatible_enums,
         generated.unpaged,
@@ -70,5 +71,7 @@ fn facts() {
         generated.unstreamed,
         generated.uploads,
         generated.unuploadable,
+        generated.websockets,
+        generated.unsocketed,
     ));
 }

@@ -405,9 +405,10 @@ mod tests {
         let block = features_block(&families, &assignment);
         assert!(block.contains("full = [\n    \"billing\",\n    \"video\",\n    \"unsorted\",\n]"));
         assert!(block.contains("# Video rooms (2 operations).\nvideo = []"));
-        assert!(block.contains(
-            "# Billing (2 operations, 1 over WebSocket).\nbilling = [\"websocket\"]"
-        ));
+        assert!(
+            block
+                .contains("# Billing (2 operations, 1 over WebSocket).\nbilling = [\"websocket\"]")
+        );
         let table = readme_table(&families, &assignment);
         assert!(
             table.contains("| `video` | Video rooms | 2 | 0 | Rooms |"),

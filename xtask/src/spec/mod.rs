@@ -80,7 +80,7 @@ const CONVERSIONS: [DocFixup; 10] = named![
 /// progenitor fixups, in order.
 const FIXUPS: [WorkFixup; 25] = named![
     fixups::websocket_operations,
-    fixups::remove_foreign_servers,
+    fixups::foreign_servers,
     fixups::remove_unsendable_bodies,
     fixups::prefer_json_bodies,
     fixups::wildcard_media_types,

@@ -4,8 +4,8 @@
 //! documentation links must not be copied into ours. [`strip_prose`] removes every
 //! `description`, `summary`, `externalDocs`, `example` and `examples`, and every upstream
 //! `x-` extension (none of them is read by the generator: they steer upstream's docs and SDK
-//! tooling) but the one an earlier fixup wrote, [`WEBSOCKET_EXTENSION`], and reduces `info` to
-//! its title and version. Our own words are added afterwards by the overlay
+//! tooling) but those earlier fixups wrote ([`WEBSOCKET_EXTENSION`], [`SERVER_EXTENSION`]), and
+//! reduces `info` to its title and version. Our own words are added afterwards by the overlay
 //! (`spec/overlay.yaml`).
 //!
 //! The walk knows which objects are maps of *names* (`properties`, `paths`, `responses`,
@@ -14,7 +14,10 @@
 
 use serde_json::{Map, Value};
 
-use super::fixups::WEBSOCKET_EXTENSION;
+use super::fixups::{SERVER_EXTENSION, WEBSOCKET_EXTENSION};
+
+/// The extensions earlier fixups wrote: ours, kept.
+const OURS: [&str; 2] = [WEBSOCKET_EXTENSION, SERVER_EXTENSION];
 
 /// Keys whose values are upstream's prose or sample data.
 const PROSE_KEYS: [&str; 5] = [
@@ -81,7 +84,8 @@ fn strip_object_value(value: &mut Value, response: bool, count: &mut usize) {
 fn strip_object(map: &mut Map<String, Value>, response: bool, count: &mut usize) {
     let before = map.len();
     map.retain(|key, _| {
-        !(PROSE_KEYS.contains(&key.as_str()) || key.starts_with("x-") && key != WEBSOCKET_EXTENSION)
+        !(PROSE_KEYS.contains(&key.as_str())
+            || key.starts_with("x-") && !OURS.contains(&key.as_str()))
     });
     *count += before - map.len();
     if response && !map.contains_key("$ref") {

@@ -1,11 +1,12 @@
 //! Fixups that remove operations progenitor cannot generate, each recorded with its reason.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::work::{RemovedOperation, Work};
 use crate::pointer::{self, push};
 use crate::spec::schema::resolve;
 use crate::walk::{self, METHODS};
+pub use telnyx_codegen::select::SERVER_EXTENSION;
 
 /// Decides whether an operation is removed: `(document, path, path item, operation)` → the
 /// reason, or `None` to keep it.
@@ -51,15 +52,18 @@ pub(super) fn server_urls<'a>(
         .collect()
 }
 
-/// Operations served from another base URL than the document's (a path- or
-/// operation-level `servers` entry such as `https://api.telnyx.com` for `/.well-known/…`) →
+/// Operations served from another base URL than the document's (a path- or operation-level
+/// `servers` entry) → kept when that server is the base URL without the end of its path
+/// (`https://api.telnyx.com` beside `https://api.telnyx.com/v2`, where `/.well-known/…` lives):
+/// [`SERVER_EXTENSION`] then says what to take off the client's base URL (`{"strip": "/v2"}`),
+/// so the request follows the client's base URL (a proxy, a mock) to that root; otherwise
 /// removed and listed in the lock.
 ///
 /// progenitor ignores `servers` and builds every request as `baseurl + path`; with the
-/// client's base URL `https://api.telnyx.com/v2` these requests would go to
-/// `/v2/.well-known/…`, which does not exist. Removing them is safe (they are OAuth discovery
-/// documents, not API calls) and better than generating methods that always fail.
-pub fn remove_foreign_servers(work: &mut Work) -> usize {
+/// client's base URL `https://api.telnyx.com/v2` such a request would go to
+/// `/v2/.well-known/…`, which does not exist. telnyx-codegen reads the extension and builds
+/// the URL from the root instead.
+pub fn foreign_servers(work: &mut Work) -> usize {
     let base = work
         .doc
         .get("servers")
@@ -69,16 +73,69 @@ pub fn remove_foreign_servers(work: &mut Work) -> usize {
         .unwrap_or("")
         .trim_end_matches('/')
         .to_owned();
-    remove_operations(work, &|_, _, item, op| {
+    let removed = remove_operations(work, &|_, _, item, op| {
         let urls = server_urls(item, op);
-        if urls.is_empty() || urls.iter().any(|u| u.trim_end_matches('/') == base) {
-            return None;
+        matches!(placement(&base, &urls), Placement::Elsewhere).then(|| {
+            format!(
+                "served from {} rather than the client's base URL {base} or its root; \
+                 progenitor uses one base URL",
+                urls.join(", ")
+            )
+        })
+    });
+    let mut rooted = 0;
+    let Some(Value::Object(paths)) = work.doc.get_mut("paths") else {
+        return removed;
+    };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        let inherited = item.clone();
+        for method in METHODS {
+            let Some(Value::Object(op)) = item.get_mut(method) else {
+                continue;
+            };
+            let urls: Vec<String> = server_urls(&inherited, op)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+            if let Placement::Root(strip) = placement(&base, &urls) {
+                op.insert(SERVER_EXTENSION.to_owned(), json!({ "strip": strip }));
+                op.remove("servers");
+                rooted += 1;
+            }
         }
-        Some(format!(
-            "served from {} rather than the client's base URL {base}; progenitor uses one base URL",
-            urls.join(", ")
-        ))
-    })
+        // Every operation that used the path's servers was marked (or removed above).
+        let no_servers = Map::new();
+        let item_urls = server_urls(&inherited, &no_servers);
+        if matches!(placement(&base, &item_urls), Placement::Root(_)) {
+            item.remove("servers");
+        }
+    }
+    removed + rooted
+}
+
+/// Where an operation with these server URLs is served, relative to the document's `base`.
+enum Placement {
+    /// From the base URL (or no server of its own).
+    Base,
+    /// From the base URL without this end of its path (`/v2`).
+    Root(String),
+    /// From somewhere else.
+    Elsewhere,
+}
+
+fn placement(base: &str, urls: &[&str]) -> Placement {
+    if urls.is_empty() || urls.iter().any(|u| u.trim_end_matches('/') == base) {
+        return Placement::Base;
+    }
+    urls.iter()
+        .map(|u| u.trim_end_matches('/'))
+        .filter(|u| !u.is_empty())
+        .find_map(|u| base.strip_prefix(u).filter(|rest| rest.starts_with('/')))
+        .map_or(Placement::Elsewhere, |strip| {
+            Placement::Root(strip.to_owned())
+        })
 }
 
 /// Media types progenitor can send as a request body.
@@ -178,33 +235,39 @@ mod tests {
     use crate::spec::fixups::work::test_support::work;
 
     #[test]
-    fn operations_on_another_server_are_removed_with_a_reason() {
+    fn operations_on_the_base_root_are_marked_and_others_removed() {
         let mut w = work(
             json!({"servers": [{"url": "https://api.telnyx.com/v2"}], "paths": {
                 "/.well-known/oauth-authorization-server": {
                     "servers": [{"url": "https://api.telnyx.com"}],
                     "get": {"operationId": "GetOauthMetadata", "responses": {}}},
+                "/elsewhere": {
+                    "servers": [{"url": "https://media.example.com"}],
+                    "get": {"operationId": "Elsewhere", "responses": {}}},
                 "/messages": {"post": {"operationId": "SendMessage",
                     "servers": [{"url": "https://api.telnyx.com/v2/"}], "responses": {}}},
                 "/calls": {"post": {"operationId": "DialCall", "responses": {}}}
             }}),
         );
-        assert_eq!(remove_foreign_servers(&mut w), 1);
+        assert_eq!(foreign_servers(&mut w), 2);
+        let well_known = &w.doc["paths"]["/.well-known/oauth-authorization-server"];
+        assert_eq!(well_known["get"][SERVER_EXTENSION], json!({"strip": "/v2"}));
+        assert!(well_known.get("servers").is_none());
+        assert!(w.doc["paths"].get("/elsewhere").is_none());
         assert!(
-            w.doc["paths"]
-                .get("/.well-known/oauth-authorization-server")
+            w.doc["paths"]["/messages"]["post"]
+                .get(SERVER_EXTENSION)
                 .is_none()
         );
-        assert!(w.doc["paths"]["/messages"]["post"].is_object());
         assert!(w.doc["paths"]["/calls"]["post"].is_object());
         assert_eq!(w.removed.len(), 1);
         let r = &w.removed[0];
         assert_eq!(
             (r.method.as_str(), r.operation_id.as_str()),
-            ("GET", "GetOauthMetadata")
+            ("GET", "Elsewhere")
         );
-        assert!(r.reason.contains("served from https://api.telnyx.com "));
-        assert_eq!(remove_foreign_servers(&mut w), 0);
+        assert!(r.reason.contains("served from https://media.example.com "));
+        assert_eq!(foreign_servers(&mut w), 0);
     }
 
     #[test]

@@ -27,7 +27,10 @@ pub fn websocket_operations(work: &mut Work) -> usize {
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
             for (method, op) in item {
-                let Some(op) = op.as_object().filter(|_| METHODS.contains(&method.as_str())) else {
+                let Some(op) = op
+                    .as_object()
+                    .filter(|_| METHODS.contains(&method.as_str()))
+                else {
                     continue;
                 };
                 let urls = server_urls(item, op);
@@ -194,7 +197,11 @@ mod tests {
         assert!(w.doc["paths"].get("/elsewhere").is_none());
         assert_eq!(w.removed.len(), 1);
         assert_eq!(w.removed[0].operation_id, "Elsewhere");
-        assert!(w.removed[0].reason.contains("wss://media.example.com/socket"));
+        assert!(
+            w.removed[0]
+                .reason
+                .contains("wss://media.example.com/socket")
+        );
     }
 
     #[test]
