@@ -15,6 +15,7 @@
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
 //! | [`WebSocket`], [`WebSocketRequest`], [`JsonFrame`], [`DEFAULT_MAX_MESSAGE_SIZE`], [`Bytes`], [`Error`] (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
+//! | [`RequestOptions`] | every builder's `options()`, and the scope its `send()` runs in |
 //! | [`server_root`] | the URL of operations served from the base URL's root (`/.well-known/…`) |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
@@ -25,6 +26,7 @@ pub use crate::error::ErrorBody;
 pub use crate::event_stream::RawEventStream;
 pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
+pub use crate::request_options::RequestOptions;
 pub use crate::upload::{FilePart, Upload, UploadFiles, UploadSpec};
 #[cfg(feature = "webhooks")]
 pub use crate::webhooks::UnknownEvent;

@@ -47,6 +47,27 @@ impl ClientHooks<ClientState> for Client {
         if let Some(timeout) = self.inner.request_timeout {
             *request.timeout_mut() = Some(timeout);
         }
+        // The call's own options come last: they override the client's settings.
+        crate::request_options::with_current(|options| {
+            if let Some(timeout) = options.timeout {
+                *request.timeout_mut() = Some(timeout);
+            }
+            if let Some(key) = &options.idempotency_key {
+                request.headers_mut().insert(
+                    crate::idempotency::IDEMPOTENCY_KEY_HEADER,
+                    key.header_value(),
+                );
+            }
+            for (name, value) in &options.headers {
+                request.headers_mut().append(name, value.clone());
+            }
+            if !options.query.is_empty() {
+                request
+                    .url_mut()
+                    .query_pairs_mut()
+                    .extend_pairs(&options.query);
+            }
+        });
         Ok(())
     }
 

@@ -78,6 +78,10 @@ impl IdempotencyKey {
         self.0.to_str().unwrap_or_default()
     }
 
+    pub(crate) fn header_value(&self) -> HeaderValue {
+        self.0.clone()
+    }
+
     /// Runs `future` with this key attached to every request the client sends inside it.
     pub async fn scope<F: Future>(&self, future: F) -> F::Output {
         CURRENT.scope(self.0.clone(), future).await

@@ -1,5 +1,5 @@
-//! Sending one operation's request: attempts and retries (policy in [`crate::retry`]) and the
-//! tracing span; error bodies are then made decodable by `progenitor_bridge`.
+//! Sending one operation's request: attempts and retries (policy in [`crate::retry`], the
+//! client's or the call's own `RequestOptions`) and the tracing span; error bodies are then made decodable by `progenitor_bridge`.
 
 use std::time::{Instant, SystemTime};
 
@@ -7,9 +7,9 @@ use reqwest::{Request, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::ClientState;
 use crate::idempotency::IDEMPOTENCY_KEY_HEADER;
 use crate::retry::{Outcome, RequestKind};
+use crate::{ClientState, RetryPolicy};
 
 /// Sends `request` for `operation` (its `operationId`), retrying per `state.retry`.
 pub(crate) async fn execute(
@@ -18,6 +18,10 @@ pub(crate) async fn execute(
     request: Request,
     operation: &'static str,
 ) -> reqwest::Result<Response> {
+    let options = crate::request_options::with_current(|o| (o.retry.clone(), o.timeout));
+    let call_options = options.is_some();
+    let (retry, timeout) = options.unwrap_or_default();
+    let retry = retry.as_ref().unwrap_or(&state.retry);
     let span = tracing::info_span!(
         "telnyx_request",
         operation,
@@ -25,9 +29,12 @@ pub(crate) async fn execute(
         status = Empty,
         attempt = Empty,
         duration_ms = Empty,
+        call_options,
+        max_retries = retry.retries(),
+        timeout_ms = timeout.map(|t| t.as_millis() as u64),
     );
     let started = Instant::now();
-    let result = attempts(http, state, request)
+    let result = attempts(http, retry, request)
         .instrument(span.clone())
         .await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -48,7 +55,7 @@ pub(crate) async fn execute(
 /// The attempt loop; runs inside the operation's span.
 async fn attempts(
     http: &reqwest::Client,
-    state: &ClientState,
+    retry: &RetryPolicy,
     mut request: Request,
 ) -> reqwest::Result<Response> {
     let method = request.method().clone();
@@ -62,7 +69,7 @@ async fn attempts(
         tracing::Span::current().record("attempt", attempt);
         // A request whose body is a stream cannot be copied; an upload's body can be built
         // again (when none of its parts is a stream); any other is sent once.
-        let spare = if attempt <= state.retry.retries() {
+        let spare = if attempt <= retry.retries() {
             request
                 .try_clone()
                 .or_else(|| crate::upload::again(http, &request))
@@ -78,7 +85,7 @@ async fn attempts(
                 },
                 Err(error) => Outcome::from_error(error),
             };
-            state.retry.next_retry(
+            retry.next_retry(
                 kind,
                 attempt,
                 &outcome,

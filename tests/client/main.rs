@@ -11,6 +11,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod call_options;
 mod client_core;
 mod event_stream;
 mod operations;

@@ -51,6 +51,7 @@
 #![allow(clippy::result_large_err)]
 
 mod builders;
+mod call_options;
 mod derives;
 mod docs;
 mod document;
@@ -229,6 +230,7 @@ pub fn generate(
     error_bodies::use_error_body(&mut file.items, &runtime);
     let (event_streams, unstreamed) =
         event_streams::add_send_stream(&mut file.items, &operations, &runtime);
+    call_options::add_call_options(&mut file.items, &runtime).map_err(internal)?;
 
     let lists =
         list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
