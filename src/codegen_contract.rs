@@ -14,7 +14,7 @@
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
-//! | [`WebSocket`], [`WebSocketRequest`], [`JsonFrame`], [`DEFAULT_MAX_MESSAGE_SIZE`], [`Bytes`], [`Error`] (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
+//! | `WebSocket`, `WebSocketRequest`, `JsonFrame`, `DEFAULT_MAX_MESSAGE_SIZE`, `Bytes`, `Error` (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
 //! | [`RequestOptions`] | every builder's `options()`, and the scope its `send()` runs in |
 //! | [`server_root`] | the URL of operations served from the base URL's root (`/.well-known/…`) |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |

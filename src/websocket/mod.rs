@@ -12,7 +12,7 @@
 //! * the socket is a [`Stream`] of the server's frames, each decoded as JSON into the type the
 //!   operation sends back; an error frame (`{"type": "error", …}`) arrives as
 //!   [`WebSocketError::ErrorFrame`], a frame that does not decode as
-//!   [`Error::InvalidResponse`](crate::Error::InvalidResponse);
+//!   [`Error::InvalidResponse`];
 //! * [`WebSocket::close`] ends the client's side; the stream then ends when the server closes
 //!   (frames it still sends, such as the last transcript, arrive first); a close with another
 //!   code than a normal one ends it with [`WebSocketError::Closed`];
@@ -20,7 +20,7 @@
 //! * a message over [`DEFAULT_MAX_MESSAGE_SIZE`] (or the builder's `max_message_size`) ends
 //!   the socket with [`WebSocketError::TooLarge`].
 //!
-//! A refused handshake is an [`Error::Api`](crate::Error::Api) with Telnyx's status and
+//! A refused handshake is an [`Error::Api`] with Telnyx's status and
 //! `errors[]` (401 without a valid key, 422 for bad parameters). A handshake is not retried.
 
 mod error;
