@@ -14,18 +14,21 @@
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
 //! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
 //! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
-//! | `WebSocket`, `WebSocketRequest`, `JsonFrame`, `DEFAULT_MAX_MESSAGE_SIZE`, `Bytes`, `Error` (feature `websocket`) | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
+//! | `WebSocket`, `WebSocketRequest`, `JsonFrame`, `DEFAULT_MAX_MESSAGE_SIZE`, `Bytes` (feature `websocket`), [`Error`] | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
 //! | [`RequestOptions`] | every builder's `options()`, and the scope its `send()` runs in |
+//! | [`RawResponse`], [`capture_raw`] | every builder's `send_raw()` |
 //! | [`server_root`] | the URL of operations served from the base URL's root (`/.well-known/…`) |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
 
+pub use crate::Error;
 pub use crate::client::{ClientState, server_root};
 pub use crate::error::ErrorBody;
 pub use crate::event_stream::RawEventStream;
 pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
+pub use crate::raw_request::{RawResponse, capture_raw};
 pub use crate::request_options::RequestOptions;
 pub use crate::upload::{FilePart, Upload, UploadFiles, UploadSpec};
 #[cfg(feature = "webhooks")]
@@ -33,7 +36,7 @@ pub use crate::webhooks::UnknownEvent;
 #[cfg(feature = "websocket")]
 pub use crate::websocket::{DEFAULT_MAX_MESSAGE_SIZE, JsonFrame, WebSocket, WebSocketRequest};
 #[cfg(feature = "websocket")]
-pub use {crate::Error, bytes::Bytes};
+pub use bytes::Bytes;
 
 /// Helpers the generated `Deserialize` impls call (see the module `decode` of this crate).
 pub mod decode {

@@ -77,12 +77,16 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        crate::transport::execute(
+        let response = crate::transport::execute(
             &self.client,
             &self.inner,
             request,
             operation_id(info.operation_id),
         )
-        .await
+        .await?;
+        if crate::raw_request::capturing() {
+            return crate::raw_request::capture(response).await;
+        }
+        Ok(response)
     }
 }

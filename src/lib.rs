@@ -16,6 +16,7 @@ mod idempotency;
 mod operation;
 pub mod pagination;
 mod progenitor_bridge;
+mod raw_request;
 mod request_options;
 pub mod retry;
 mod transport;
@@ -59,6 +60,7 @@ pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEAD
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 pub use crate::pagination::{Page, PageMeta, Paginate, Paginator};
+pub use crate::raw_request::{MAX_RAW_BODY, RawRequest, RawResponse, path_segment};
 pub use crate::request_options::RequestOptions;
 pub use crate::retry::RetryPolicy;
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};

@@ -158,6 +158,19 @@ pub(crate) async fn decodable_error_body(response: Response) -> reqwest::Result<
         let text = String::from_utf8_lossy(&body);
         Bytes::from(serde_json::json!({ "message": text }).to_string())
     };
+    let mut response = response_from(url, status, version, headers, body.clone());
+    response.extensions_mut().insert(CapturedErrorBody(body));
+    Ok(response)
+}
+
+/// A response with these parts and `body`, once the original's body has been read.
+pub(crate) fn response_from(
+    url: reqwest::Url,
+    status: reqwest::StatusCode,
+    version: reqwest::Version,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+) -> Response {
     // reqwest can attach the URL only through a response builder, whose `body` is fallible
     // although nothing set here can fail; the rest of the parts are set directly.
     let template = http::Response::builder()
@@ -168,8 +181,7 @@ pub(crate) async fn decodable_error_body(response: Response) -> reqwest::Result<
     parts.status = status;
     parts.version = version;
     parts.headers = headers;
-    parts.extensions.insert(CapturedErrorBody(body.clone()));
-    Ok(Response::from(http::Response::from_parts(parts, body)))
+    Response::from(http::Response::from_parts(parts, body))
 }
 
 #[cfg(test)]

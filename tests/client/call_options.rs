@@ -150,3 +150,46 @@ async fn options_of_one_call_never_reach_another() {
     with.assert_calls_async(3).await;
     without.assert_calls_async(3).await;
 }
+
+#[tokio::test]
+async fn send_raw_returns_the_answer_as_sent_even_when_it_does_not_decode() {
+    let server = MockServer::start_async().await;
+    let body = r#"{"data": "not a list", "meta": {}}"#;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/rooms").header("x-call", "raw");
+            then.status(200)
+                .header("content-type", "application/json")
+                .header("x-request-id", "req-raw-2")
+                .header("x-ratelimit-remaining", "7")
+                .body(body);
+        })
+        .await;
+    let client = support::client(&server, Some(KEY), fast_retries());
+    let raw = client
+        .list_rooms()
+        .options(
+            RequestOptions::new()
+                .header("x-call", "raw")
+                .expect("header"),
+        )
+        .send_raw()
+        .await
+        .expect("raw answer");
+    assert_eq!(raw.status.as_u16(), 200);
+    assert_eq!(raw.headers["x-request-id"], "req-raw-2");
+    assert_eq!(raw.headers["x-ratelimit-remaining"], "7");
+    assert_eq!(&raw.body[..], body.as_bytes());
+    // `send` of the same answer fails to decode it, as it should.
+    let decoded = client
+        .list_rooms()
+        .options(
+            RequestOptions::new()
+                .header("x-call", "raw")
+                .expect("header"),
+        )
+        .send()
+        .await;
+    assert!(decoded.is_err());
+    mock.assert_calls_async(2).await;
+}

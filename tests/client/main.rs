@@ -13,6 +13,7 @@ mod support;
 
 mod call_options;
 mod client_core;
+mod escape_hatch;
 mod event_stream;
 mod operations;
 mod pagination;

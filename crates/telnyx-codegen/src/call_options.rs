@@ -5,7 +5,9 @@
 //! where there is one) becomes a wrapper that runs the original, renamed `<name>_unscoped`,
 //! inside the runtime's `RequestOptions::scope`: the client's hooks read the call's options
 //! from there (timeout, retries, headers, query, idempotency key). The original body is not
-//! touched beyond its `let Self { … } = self;`, which learns to ignore the new field.
+//! touched beyond its `let Self { … } = self;`, which learns to ignore the new field. Beside
+//! `send` comes `send_raw()`: the same request, returning the answer as sent (status,
+//! headers, bytes) through the runtime's `capture_raw`.
 
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
@@ -96,6 +98,25 @@ fn rewrite_impl(imp: &mut syn::ItemImpl, runtime: &syn::Path) -> Result<(), Stri
                     }
                 })
                 .map_err(|e| e.to_string())?;
+                if name == "send" {
+                    added.push(
+                        syn::parse2(quote! {
+                            /// Sends the request like `send()`, and returns the successful answer
+                            /// as sent: status, headers and body bytes, undecoded.
+                            pub async fn send_raw(
+                                mut self,
+                            ) -> Result<#runtime::RawResponse, #runtime::Error> {
+                                let options = self.options.take();
+                                #runtime::RequestOptions::scope(
+                                    options,
+                                    #runtime::capture_raw(self.send_unscoped()),
+                                )
+                                .await
+                            }
+                        })
+                        .map_err(|e| e.to_string())?,
+                    );
+                }
                 added.push(ImplItem::Fn(unscoped));
             }
             _ => {}
