@@ -27,6 +27,11 @@ impl ApiKey {
         Self(key.into())
     }
 
+    /// The key itself, for the one place that must send it in a body (the OAuth secret).
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The `Authorization: Bearer …` header value, marked sensitive. `setting` names where the
     /// key came from, for the error message.
     pub(crate) fn bearer_header(&self, setting: &str) -> Result<HeaderValue, Error> {

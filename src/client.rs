@@ -4,7 +4,11 @@ use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use reqwest::header::HeaderValue;
+
+use crate::oauth::{CLIENT_ID_ENV, CLIENT_SECRET_ENV, OAuth};
 
 use crate::{ApiKey, Client, Error, RetryPolicy};
 
@@ -32,12 +36,35 @@ pub struct ClientState {
     /// with the timeout, or the caller's) decides.
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// OAuth client credentials and their token, shared by the client's clones.
+    pub(crate) oauth: Option<Arc<OAuth>>,
 }
 
 impl ClientState {
     /// Whether the client has an API key.
     pub fn has_api_key(&self) -> bool {
         self.authorization.is_some()
+    }
+
+    /// Whether the client authenticates with OAuth client credentials.
+    pub fn has_oauth(&self) -> bool {
+        self.oauth.is_some()
+    }
+
+    /// The `Authorization` value for a call: the API key's, or the current OAuth token's
+    /// (fetched when needed); `None` without credentials.
+    pub(crate) async fn credential(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+    ) -> Result<Option<HeaderValue>, crate::oauth::OAuthError> {
+        match &self.oauth {
+            Some(oauth) => oauth
+                .header(http, base_url, &self.user_agent)
+                .await
+                .map(Some),
+            None => Ok(self.authorization.clone()),
+        }
     }
 
     /// The retry policy in force.
@@ -62,6 +89,7 @@ impl fmt::Debug for ClientState {
             .field("user_agent", &self.user_agent)
             .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
+            .field("oauth", &self.oauth)
             .finish()
     }
 }
@@ -117,6 +145,7 @@ pub fn server_root<'a>(base_url: &'a str, strip: &str) -> &'a str {
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<(ApiKey, &'static str)>,
+    oauth: Option<(String, ApiKey)>,
     base_url: Option<(String, &'static str)>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -129,6 +158,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|(key, _)| key))
+            .field("oauth_client_id", &self.oauth.as_ref().map(|(id, _)| id))
             .field("base_url", &self.base_url.as_ref().map(|(url, _)| url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -168,6 +198,18 @@ impl ClientBuilder {
         };
         if let Some(key) = read(API_KEY_ENV)? {
             self.api_key = Some((ApiKey::new(key), API_KEY_ENV));
+        } else {
+            match (read(CLIENT_ID_ENV)?, read(CLIENT_SECRET_ENV)?) {
+                (Some(id), Some(secret)) => self.oauth = Some((id, ApiKey::new(secret))),
+                (None, None) => {}
+                (Some(_), None) | (None, Some(_)) => {
+                    return Err(Error::config(
+                        "TELNYX_CLIENT_ID/TELNYX_CLIENT_SECRET",
+                        "only one of the two is set; set both for OAuth client credentials, or \
+                         neither",
+                    ));
+                }
+            }
         }
         if let Some(url) = read(BASE_URL_ENV)? {
             self.base_url = Some((url, BASE_URL_ENV));
@@ -180,6 +222,20 @@ impl ClientBuilder {
     #[must_use]
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some((key.into(), "api_key"));
+        self
+    }
+
+    /// Authenticates with OAuth 2.0 client credentials instead of an API key: the access
+    /// token comes from `POST /oauth/token` on the base URL, is kept and shared by the
+    /// client's clones, and is fetched again shortly before it expires (or once after a 401).
+    /// The secret is never shown (`Debug`, errors, logs).
+    #[must_use]
+    pub fn oauth_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<ApiKey>,
+    ) -> Self {
+        self.oauth = Some((client_id.into(), client_secret.into()));
         self
     }
 
@@ -291,11 +347,31 @@ impl ClientBuilder {
                 (client, None)
             }
         };
+        let oauth = match (self.oauth, &authorization) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "oauth_client_credentials",
+                    "cannot be combined with an API key; use one or the other",
+                ));
+            }
+            (Some((id, secret)), None) => {
+                if id.trim().is_empty() {
+                    return Err(Error::config(
+                        "oauth_client_credentials",
+                        "the client id is empty",
+                    ));
+                }
+                secret.bearer_header("oauth_client_credentials")?;
+                Some(Arc::new(OAuth::new(id, secret)))
+            }
+            (None, _) => None,
+        };
         let state = ClientState {
             authorization,
             user_agent,
             request_timeout,
             retry: self.retry,
+            oauth,
         };
         Ok(Client::new_with_client(&base_url, http, state))
     }
@@ -358,6 +434,30 @@ mod tests {
         .unwrap();
         assert!(client.has_api_key());
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
+    }
+
+    #[test]
+    fn env_client_credentials_are_used_without_a_key() {
+        let client = from(&[(CLIENT_ID_ENV, "id-1"), (CLIENT_SECRET_ENV, "SECRET0123")]).unwrap();
+        assert!(client.inner.has_oauth() && !client.has_api_key());
+        // The API key wins when both are set.
+        let client = from(&[
+            (API_KEY_ENV, "KEYabc"),
+            (CLIENT_ID_ENV, "id-1"),
+            (CLIENT_SECRET_ENV, "SECRET0123"),
+        ])
+        .unwrap();
+        assert!(client.has_api_key() && !client.inner.has_oauth());
+        let error = from(&[(CLIENT_ID_ENV, "id-1")]).unwrap_err();
+        assert!(
+            error.to_string().contains("only one of the two is set"),
+            "{error}"
+        );
+        let debug = format!(
+            "{:?}",
+            from(&[(CLIENT_ID_ENV, "id-1"), (CLIENT_SECRET_ENV, "SECRET0123")]).unwrap()
+        );
+        assert!(!debug.contains("SECRET0123"), "{debug}");
     }
 
     #[test]

@@ -129,6 +129,12 @@ pub enum Error {
     #[error(transparent)]
     WebSocket(crate::websocket::WebSocketError),
 
+    /// No OAuth access token could be had (see
+    /// [`ClientBuilder::oauth_client_credentials`](crate::ClientBuilder::oauth_client_credentials)).
+    /// Nothing else was sent.
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
+
     /// A client hook failed for another reason.
     #[error("{message}")]
     Hook {
@@ -142,6 +148,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::OAuth(crate::oauth::OAuthError::Refused(api)) => Some(api.status),
             Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::Timeout { source } | Error::Connect { source } | Error::Http { source } => {
                 source.status()

@@ -6,7 +6,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, USER_AGENT};
 
 use crate::operations::{self, Auth};
-use crate::progenitor_bridge::missing_api_key;
+use crate::progenitor_bridge::{missing_api_key, oauth_failed};
 use crate::{Client, ClientState};
 
 /// The document's `operationId` for progenitor's method name (`create_room` → `CreateRoom`).
@@ -27,13 +27,21 @@ impl ClientHooks<ClientState> for Client {
         // treated as needing a key: the safe side.
         let auth =
             operations::by_method_name(info.operation_id).map_or(Auth::Required, |op| op.auth);
+        let credential = match auth {
+            Auth::None => None,
+            Auth::Required | Auth::Optional => self
+                .inner
+                .credential(&self.client, &self.baseurl)
+                .await
+                .map_err(oauth_failed)?,
+        };
         let headers = request.headers_mut();
-        match (auth, &self.inner.authorization) {
+        match (auth, credential) {
             (Auth::None, _) => {
                 headers.remove(AUTHORIZATION);
             }
             (Auth::Required | Auth::Optional, Some(value)) => {
-                headers.insert(AUTHORIZATION, value.clone());
+                headers.insert(AUTHORIZATION, value);
             }
             (Auth::Optional, None) => {}
             (Auth::Required, None) => {
@@ -77,13 +85,8 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = crate::transport::execute(
-            &self.client,
-            &self.inner,
-            request,
-            operation_id(info.operation_id),
-        )
-        .await?;
+        let response =
+            crate::transport::execute(self, request, operation_id(info.operation_id)).await?;
         if crate::raw_request::capturing() {
             return crate::raw_request::capture(response).await;
         }

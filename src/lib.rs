@@ -13,6 +13,7 @@ mod error;
 pub mod event_stream;
 mod hooks;
 mod idempotency;
+mod oauth;
 mod operation;
 pub mod pagination;
 mod progenitor_bridge;
@@ -59,6 +60,7 @@ pub use crate::client::{
 pub use crate::error::{ApiError, ApiErrorItem, Error, ErrorBody, REQUEST_ID_HEADER};
 pub use crate::generated::{Client, builder, list_operations, operations, types};
 pub use crate::idempotency::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
+pub use crate::oauth::{CLIENT_ID_ENV, CLIENT_SECRET_ENV, OAuthError};
 pub use crate::pagination::{Page, PageMeta, Paginate, Paginator};
 pub use crate::raw_request::{MAX_RAW_BODY, RawRequest, RawResponse, path_segment};
 pub use crate::request_options::RequestOptions;

@@ -30,6 +30,7 @@ use reqwest::{Response, ResponseBuilderExt};
 use serde_json::Value;
 
 use crate::error::{ApiError, Error, REQUEST_ID_HEADER, header_text};
+use crate::oauth::OAuthError;
 
 /// Header added to an error response whose body was none of Telnyx's error shapes; the body
 /// text is then carried in `message`. See [`ApiError::raw_body`].
@@ -58,6 +59,39 @@ fn missing_api_key_message(operation: &str) -> String {
         operation: operation.to_owned(),
     }
     .to_string()
+}
+
+/// Start of the hook error for a failed OAuth token request; the number after it finds the
+/// typed error in [`PENDING_OAUTH`].
+const OAUTH_PREFIX: &str = "OAuth token request failed (#";
+
+/// OAuth errors on their way through progenitor's `Custom` text, by number. Bounded: an error
+/// the caller never converts is dropped once [`MAX_PENDING_OAUTH`] newer ones wait.
+static PENDING_OAUTH: std::sync::Mutex<std::collections::VecDeque<(u64, OAuthError)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+const MAX_PENDING_OAUTH: usize = 64;
+static NEXT_OAUTH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The hook error for a failed OAuth token request: its text names the error, and
+/// [`Error::from`] turns it back into [`Error::OAuth`] with the typed error.
+pub(crate) fn oauth_failed<E>(error: OAuthError) -> progenitor_client::Error<E> {
+    let id = NEXT_OAUTH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let text = format!("{OAUTH_PREFIX}{id}): {error}");
+    if let Ok(mut pending) = PENDING_OAUTH.lock() {
+        if pending.len() >= MAX_PENDING_OAUTH {
+            pending.pop_front();
+        }
+        pending.push_back((id, error));
+    }
+    progenitor_client::Error::Custom(text)
+}
+
+fn take_oauth_error(message: &str) -> Option<OAuthError> {
+    let rest = message.strip_prefix(OAUTH_PREFIX)?;
+    let id: u64 = rest.split_once(')')?.0.parse().ok()?;
+    let mut pending = PENDING_OAUTH.lock().ok()?;
+    let index = pending.iter().position(|(n, _)| *n == id)?;
+    pending.remove(index).map(|(_, error)| error)
 }
 
 fn parse_missing_api_key(message: &str) -> Option<String> {
@@ -99,7 +133,10 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
             }
             P::Custom(message) => match parse_missing_api_key(&message) {
                 Some(operation) => Error::MissingApiKey { operation },
-                None => Error::Hook { message },
+                None => match take_oauth_error(&message) {
+                    Some(error) => Error::OAuth(error),
+                    None => Error::Hook { message },
+                },
             },
         }
     }

@@ -9,15 +9,19 @@ use tracing::field::Empty;
 
 use crate::idempotency::IDEMPOTENCY_KEY_HEADER;
 use crate::retry::{Outcome, RequestKind};
-use crate::{ClientState, RetryPolicy};
+use reqwest::header::AUTHORIZATION;
 
-/// Sends `request` for `operation` (its `operationId`), retrying per `state.retry`.
+use crate::{Client, RetryPolicy};
+
+/// Sends `request` for `operation` (its `operationId`), retrying per the client's (or the
+/// call's) policy; with OAuth, a 401 drops the token and the request is sent once more with a
+/// fresh one.
 pub(crate) async fn execute(
-    http: &reqwest::Client,
-    state: &ClientState,
+    client: &Client,
     request: Request,
     operation: &'static str,
 ) -> reqwest::Result<Response> {
+    let (http, state) = (&client.client, &client.inner);
     let options = crate::request_options::with_current(|o| (o.retry.clone(), o.timeout));
     let call_options = options.is_some();
     let (retry, timeout) = options.unwrap_or_default();
@@ -34,9 +38,24 @@ pub(crate) async fn execute(
         timeout_ms = timeout.map(|t| t.as_millis() as u64),
     );
     let started = Instant::now();
-    let result = attempts(http, retry, request)
+    let again = state.oauth.as_ref().and_then(|_| request.try_clone());
+    let mut result = attempts(http, retry, request)
         .instrument(span.clone())
         .await;
+    if let (Some(oauth), Some(mut again)) = (&state.oauth, again)
+        && result
+            .as_ref()
+            .is_ok_and(|r| r.status() == reqwest::StatusCode::UNAUTHORIZED)
+    {
+        if let Some(used) = again.headers().get(AUTHORIZATION) {
+            oauth.forget(used).await;
+        }
+        if let Ok(fresh) = oauth.header(http, &client.baseurl, &state.user_agent).await {
+            again.headers_mut().insert(AUTHORIZATION, fresh);
+            span.in_scope(|| tracing::debug!("telnyx request answered 401; new OAuth token"));
+            result = attempts(http, retry, again).instrument(span.clone()).await;
+        }
+    }
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     match result {
         Ok(response) => {

@@ -125,8 +125,13 @@ impl WebSocketRequest {
 
     async fn open(self, client: &Client) -> Result<WebSocketStream<reqwest::Upgraded>, Error> {
         let state: &ClientState = &client.inner;
-        let authorization = match (&state.authorization, self.needs_key) {
-            (Some(value), _) => Some(value.clone()),
+        let credential = if self.needs_key {
+            state.credential(&client.client, &client.baseurl).await?
+        } else {
+            None
+        };
+        let authorization = match (credential, self.needs_key) {
+            (Some(value), _) => Some(value),
             (None, true) => {
                 return Err(Error::MissingApiKey {
                     operation: self.operation.to_owned(),

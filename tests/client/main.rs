@@ -15,6 +15,7 @@ mod call_options;
 mod client_core;
 mod escape_hatch;
 mod event_stream;
+mod oauth;
 mod operations;
 mod pagination;
 mod resilience;
