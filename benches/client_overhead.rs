@@ -9,8 +9,10 @@
 //! `cargo bench --bench client_overhead` runs the criterion group `view_room`, then times
 //! interleaved batches of both with `Instant` and prints
 //! `client/hand-written throughput ratio: X.XX` (hand-written time / client time, the median
-//! over pairs of batches; the goal is at least 0.97). Under `cargo test` criterion runs each
-//! benchmark once and the batches are skipped.
+//! over pairs of batches; the goal is at least 0.97). A third side sends the same call with
+//! per-call `RequestOptions` (a timeout and a retry count, the client's own values), and the
+//! run prints `options/no-options throughput ratio: X.XX` the same way (goal at least 0.98).
+//! Under `cargo test` criterion runs each benchmark once and the batches are skipped.
 
 mod common;
 
@@ -26,7 +28,7 @@ use criterion::{Criterion, Throughput};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use serde::Deserialize;
 use telnyx_client::prelude::*;
-use telnyx_client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+use telnyx_client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, RequestOptions};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
@@ -330,6 +332,23 @@ impl Fixture {
             .into_inner()
     }
 
+    /// The same call with per-call options (the client's own timeout and retries, so only
+    /// the cost of carrying options differs).
+    async fn via_client_with_options(&self) -> telnyx_client::types::ViewRoomResponse {
+        self.client
+            .view_room()
+            .room_id(self.room_id)
+            .options(
+                RequestOptions::new()
+                    .timeout(DEFAULT_TIMEOUT)
+                    .max_retries(2),
+            )
+            .send()
+            .await
+            .expect("ViewRoom with options")
+            .into_inner()
+    }
+
     /// What a careful hand-written call does: the same URL formatting, headers, timeout,
     /// status check and typed decoding as the generated code and the client's hooks.
     async fn hand_written(&self) -> HandViewRoomResponse {
@@ -385,6 +404,16 @@ impl Fixture {
         })
     }
 
+    fn options_batch(&self, n: u32) -> Duration {
+        self.runtime.block_on(async {
+            let started = Instant::now();
+            for _ in 0..n {
+                black_box(self.via_client_with_options().await);
+            }
+            started.elapsed()
+        })
+    }
+
     fn hand_written_batch(&self, n: u32) -> Duration {
         self.runtime.block_on(async {
             let started = Instant::now();
@@ -406,6 +435,9 @@ fn bench_view_room(criterion: &mut Criterion, fixture: &Fixture) {
     });
     group.bench_function("hand_written", |b| {
         b.iter(|| fixture.runtime.block_on(fixture.hand_written()))
+    });
+    group.bench_function("client_with_options", |b| {
+        b.iter(|| fixture.runtime.block_on(fixture.via_client_with_options()))
     });
     group.finish();
 }
@@ -463,6 +495,33 @@ fn print_ratio(fixture: &Fixture) {
     println!("client/hand-written throughput ratio: {median:.2} (median of pairs; goal >= 0.97)");
 }
 
+/// Times interleaved pairs of batches with and without per-call options and prints the
+/// median of (without / with), as [`print_ratio`] does.
+fn print_options_ratio(fixture: &Fixture) {
+    const BATCHES: u32 = 100;
+    const PER_BATCH: u32 = 200;
+    fixture.options_batch(PER_BATCH * 2);
+    let mut ratios = Vec::with_capacity(BATCHES as usize);
+    for batch in 0..BATCHES {
+        let (plain, with) = if batch % 2 == 0 {
+            let plain = fixture.client_batch(PER_BATCH);
+            (plain, fixture.options_batch(PER_BATCH))
+        } else {
+            let with = fixture.options_batch(PER_BATCH);
+            (fixture.client_batch(PER_BATCH), with)
+        };
+        ratios.push(plain.as_secs_f64() / with.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    println!(
+        "options/no-options throughput ratio: {median:.2} (median of {BATCHES} pairs, range \
+         {:.2}..{:.2}; goal >= 0.98)",
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+}
+
 fn main() {
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(2))
@@ -473,6 +532,7 @@ fn main() {
     bench_view_room(&mut criterion, &fixture);
     if common::wants_ratio(std::env::args()) {
         print_ratio(&fixture);
+        print_options_ratio(&fixture);
     }
     criterion.final_summary();
 }
