@@ -29,6 +29,7 @@ pub fn parse(
     crate::select::select_families(&mut value, families, webhooks);
     crate::scalar_unions::collapse(&mut value);
     crate::titles::remove_colliding(&mut value);
+    let discriminator_tags = crate::discriminators::discriminator_tags(&value);
     let websockets = crate::websocket_forms::prepare(&mut value);
     let uploads = crate::upload_forms::prepare(&mut value);
     crate::upload_forms::drop_marked_bodies(&mut value);
@@ -38,6 +39,7 @@ pub fn parse(
         webhooks,
         uploads,
         websockets,
+        discriminator_tags,
     })
 }
 
@@ -52,6 +54,8 @@ pub struct Parsed {
     pub uploads: Vec<crate::upload_forms::UploadFacts>,
     /// The WebSocket operations (taken out of the document).
     pub websockets: Vec<crate::websocket_forms::WebSocketFacts>,
+    /// The discriminator property of each branch of a discriminated union.
+    pub discriminator_tags: std::collections::HashSet<(String, String)>,
 }
 
 /// Reads a JSON value as an [`OpenAPI`] document; a shape error names the JSON path.

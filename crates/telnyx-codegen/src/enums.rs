@@ -33,10 +33,14 @@ use syn::{
 /// Name of the catch-all variant (a fallback is used if an enum already has a variant so named).
 pub const CATCH_ALL: &str = "Unrecognized";
 
-/// Applies the forward-compatibility changes to the items of the generated `types` module.
-/// Returns the names of the enums that were changed.
-pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String> {
-    let shadowing = shadowing_positions(items);
+/// Applies the forward-compatibility changes to the items of the generated `types` module;
+/// `tags` are the discriminator properties (see `discriminators`). Returns the names of the
+/// enums that were changed.
+pub fn make_forward_compatible(
+    items: &mut [Item],
+    tags: &HashSet<(String, String)>,
+) -> Result<Vec<String>, String> {
+    let shadowing = shadowing_positions(items, tags);
     let mut changed = Vec::new();
     // Enum name → its catch-all variant, for the single pass over the `Display` impls below.
     let mut catch_alls = HashMap::new();
@@ -66,11 +70,10 @@ pub fn make_forward_compatible(items: &mut [Item]) -> Result<Vec<String>, String
 
 /// Types that appear in a variant of an untagged enum other than its last one. serde tries an
 /// untagged enum's variants in order, so a catch-all there would swallow strings meant for a
-/// later variant; such enums are left strict. So are the one-value enums (constants, such as
-/// a frame's `type: "audio_chunk"`) in the fields of a struct in such a variant: they are
-/// what tells that struct from the later variants, and with a catch-all the struct would
-/// read every later variant's objects too.
-fn shadowing_positions(items: &[Item]) -> HashSet<String> {
+/// later variant; such enums are left strict. So are the one-value enums of the discriminator
+/// property (`tags`, see `discriminators`) of a struct in such a variant: they are what tells
+/// that struct from the later variants.
+fn shadowing_positions(items: &[Item], tags: &HashSet<(String, String)>) -> HashSet<String> {
     let constants: HashSet<String> = items
         .iter()
         .filter_map(|item| match item {
@@ -80,14 +83,24 @@ fn shadowing_positions(items: &[Item]) -> HashSet<String> {
             _ => None,
         })
         .collect();
-    let mut struct_fields: HashMap<String, Vec<String>> = HashMap::new();
+    // Struct → the enum types of its discriminator properties.
+    let mut tag_fields: HashMap<String, Vec<String>> = HashMap::new();
     for item in items {
-        if let Item::Struct(s) = item {
-            let names = s
-                .fields
-                .iter()
-                .filter_map(|f| type_name_of(crate::tokens::option_inner(&f.ty)));
-            struct_fields.insert(s.ident.to_string(), names.collect());
+        let Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        for field in &s.fields {
+            let wire = crate::tokens::serde_rename(&field.attrs).or_else(|| {
+                field
+                    .ident
+                    .as_ref()
+                    .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+            });
+            let is_tag = wire.is_some_and(|wire| tags.contains(&(name.clone(), wire)));
+            if let (true, Some(ty)) = (is_tag, type_name_of(crate::tokens::option_inner(&field.ty)))
+                && constants.contains(&ty)
+            {
+                tag_fields.entry(name.clone()).or_default().push(ty);
+            }
         }
     }
     let mut names = HashSet::new();
@@ -102,8 +115,8 @@ fn shadowing_positions(items: &[Item]) -> HashSet<String> {
                 let Some(name) = type_name_of(&field.ty) else {
                     continue;
                 };
-                if let Some(fields) = struct_fields.get(&name) {
-                    names.extend(fields.iter().filter(|f| constants.contains(*f)).cloned());
+                if let Some(fields) = tag_fields.get(&name) {
+                    names.extend(fields.iter().cloned());
                 }
                 names.insert(name);
             }
@@ -265,7 +278,7 @@ mod tests {
 
     fn apply(source: &str) -> String {
         let mut file: syn::File = syn::parse_str(source).unwrap();
-        make_forward_compatible(&mut file.items).unwrap();
+        make_forward_compatible(&mut file.items, &HashSet::new()).unwrap();
         file.into_token_stream().to_string()
     }
 

@@ -53,6 +53,7 @@
 mod builders;
 mod call_options;
 mod derives;
+mod discriminators;
 mod docs;
 mod document;
 mod enums;
@@ -187,6 +188,7 @@ pub fn generate(
         webhooks: webhook_facts,
         uploads,
         websockets,
+        discriminator_tags,
     } = document::parse(
         spec_json,
         source_name,
@@ -211,7 +213,8 @@ pub fn generate(
 
     let types = types_module(&mut file.items)
         .ok_or_else(|| internal("no `types` module in progenitor's output".to_owned()))?;
-    let forward_compatible_enums = enums::make_forward_compatible(types).map_err(internal)?;
+    let forward_compatible_enums =
+        enums::make_forward_compatible(types, &discriminator_tags).map_err(internal)?;
     let runtime: syn::Path = syn::parse_str(&options.runtime_path)
         .map_err(|e| internal(format!("Options::runtime_path is not a Rust path: {e}")))?;
     // Before the type builders are pruned: a copied upload builder uses its form's builder.

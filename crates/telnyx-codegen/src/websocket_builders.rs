@@ -236,7 +236,7 @@ fn query_params(items: &[Item], name: &str, fact: &WebSocketFacts) -> Result<Vec
         let Some(ident) = field.ident.clone() else {
             continue;
         };
-        let wire = serde_rename(&field.attrs)
+        let wire = crate::tokens::serde_rename(&field.attrs)
             .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
         let mut ty = crate::tokens::option_inner(&field.ty).clone();
         QualifyTypes { names: &names }.visit_type_mut(&mut ty);
@@ -257,24 +257,6 @@ fn query_params(items: &[Item], name: &str, fact: &WebSocketFacts) -> Result<Vec
             })
         })
         .collect()
-}
-
-/// `#[serde(rename = "…")]` of a field.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                found = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                // Skip the value of any other `key = value`.
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
 }
 
 /// Prefixes the paths that name a generated type with `types::` (the builder module is
