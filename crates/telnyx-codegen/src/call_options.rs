@@ -94,7 +94,10 @@ fn rewrite_impl(imp: &mut syn::ItemImpl, runtime: &syn::Path) -> Result<(), Stri
                     #(#attrs)*
                     pub async fn #name(mut self) #output {
                         let options = self.options.take();
-                        #runtime::RequestOptions::scope(options, self.#inner()).await
+                        // Boxed: the caller's future then holds a pointer, not the whole
+                        // request's state twice (deep futures overflowed test stacks).
+                        #runtime::RequestOptions::scope(options, ::std::boxed::Box::pin(self.#inner()))
+                            .await
                     }
                 })
                 .map_err(|e| e.to_string())?;
@@ -109,7 +112,9 @@ fn rewrite_impl(imp: &mut syn::ItemImpl, runtime: &syn::Path) -> Result<(), Stri
                                 let options = self.options.take();
                                 #runtime::RequestOptions::scope(
                                     options,
-                                    #runtime::capture_raw(self.send_unscoped()),
+                                    #runtime::capture_raw(::std::boxed::Box::pin(
+                                        self.send_unscoped(),
+                                    )),
                                 )
                                 .await
                             }
@@ -200,7 +205,7 @@ mod tests {
         for expected in [
             "options : :: std :: option :: Option < crate :: __codegen :: RequestOptions >",
             "room_id : Err (\"unset\" . to_string ()) , options : None",
-            "# [doc = r\" Sends it.\"] pub async fn send (mut self) -> Result < () , () > { let options = self . options . take () ; crate :: __codegen :: RequestOptions :: scope (options , self . send_unscoped ()) . await }",
+            "# [doc = r\" Sends it.\"] pub async fn send (mut self) -> Result < () , () > { let options = self . options . take () ; crate :: __codegen :: RequestOptions :: scope (options , :: std :: boxed :: Box :: pin (self . send_unscoped ())) . await }",
             "async fn send_unscoped (self) -> Result < () , () > { let Self { client , room_id , .. } = self ;",
             "pub fn options (mut self , options : crate :: __codegen :: RequestOptions) -> Self",
             "pub struct Helper { x : u8 }",
