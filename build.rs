@@ -5,6 +5,7 @@
 //! `telnyx_sweep.rs` for the conformance test) with the
 //! operations of the API families enabled as Cargo features (all of them with `full`).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,10 +48,12 @@ fn run() -> Result<(), String> {
         )
     })?;
 
+    let features = enabled_features();
     let options = telnyx_codegen::Options {
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
         webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
-        families: enabled_families(),
+        families: enabled_families(&features),
+        family_features: Some(features),
         // The conformance test (tests/conformance_sweep) includes this; it is a plain list of
         // items that the library itself never compiles.
         sweep_crate_path: Some("telnyx_client".to_owned()),
@@ -89,21 +92,24 @@ fn run() -> Result<(), String> {
 /// generated only with `full`. Read from the enabled features alone, so the document is parsed
 /// once, by `generate`: every enabled feature is offered as a family name, and names that are
 /// no family (`mock`, `webhooks`, …) select nothing.
-fn enabled_families() -> Option<std::collections::BTreeSet<String>> {
-    if std::env::var_os("CARGO_FEATURE_FULL").is_some() {
+fn enabled_families(features: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+    if features.contains("full") {
         return None;
     }
-    // Cargo writes feature `branded-calling` as CARGO_FEATURE_BRANDED_CALLING.
-    Some(
-        std::env::vars_os()
-            .filter_map(|(key, _)| {
-                let key = key.into_string().ok()?;
-                let feature = key.strip_prefix("CARGO_FEATURE_")?.to_ascii_lowercase();
-                Some([feature.replace('_', "-"), feature])
-            })
-            .flatten()
-            .collect(),
-    )
+    Some(features.clone())
+}
+
+/// The enabled features, by name. Cargo writes feature `branded-calling` as
+/// `CARGO_FEATURE_BRANDED_CALLING`; both spellings are offered.
+fn enabled_features() -> BTreeSet<String> {
+    std::env::vars_os()
+        .filter_map(|(key, _)| {
+            let key = key.into_string().ok()?;
+            let feature = key.strip_prefix("CARGO_FEATURE_")?.to_ascii_lowercase();
+            Some([feature.replace('_', "-"), feature])
+        })
+        .flatten()
+        .collect()
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {

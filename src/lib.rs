@@ -2,6 +2,8 @@
 // as doctests.
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// On docs.rs (`--cfg docsrs`, see Cargo.toml), each item that needs a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
 #[path = "codegen_contract.rs"]

@@ -37,11 +37,25 @@ impl Source {
         }
     }
 
-    /// The URL or path as text, for messages and the lock.
+    /// The URL or path as text, for messages.
     pub fn display(&self) -> String {
         match self {
             Self::Url(url) => url.clone(),
             Self::Path(path) => path.display().to_string(),
+        }
+    }
+
+    /// How the lock records the source: a URL as given, a local file by its name alone. A
+    /// path would name the machine it was synced on (and ship in the package); the lock's
+    /// sha256 identifies the file, so a re-sync elsewhere from the same file writes the same
+    /// lock.
+    pub fn for_lock(&self) -> String {
+        match self {
+            Self::Url(url) => url.clone(),
+            Self::Path(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
         }
     }
 }

@@ -24,12 +24,10 @@ const HEADER: &str = "# Written by `cargo xtask spec sync`; do not edit by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
-    /// Upstream URL or path.
+    /// Upstream URL, or the file name of a local upstream document.
     pub source: String,
     /// SHA-256 of the upstream bytes.
     pub upstream_sha256: String,
-    /// UTC date of the sync (`YYYY-MM-DD`).
-    pub date: String,
     /// Tags of the kept operations (`["*"]` for all).
     pub tags: Vec<String>,
     /// Operations in the vendored spec.
@@ -127,11 +125,6 @@ impl Lock {
         })?;
         Ok(format!("{HEADER}{body}"))
     }
-
-    /// Today's UTC date as `YYYY-MM-DD`.
-    pub fn today() -> String {
-        chrono::Utc::now().format("%Y-%m-%d").to_string()
-    }
 }
 
 #[cfg(test)]
@@ -143,7 +136,6 @@ mod tests {
         let lock = Lock {
             source: "https://example.test/spec.yml".into(),
             upstream_sha256: "ab".into(),
-            date: "2026-01-01".into(),
             tags: vec!["Rooms".into()],
             operation_count: 3,
             output: "telnyx.json".into(),

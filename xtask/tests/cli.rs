@@ -80,6 +80,27 @@ fn sync_output_is_deterministic() {
 }
 
 #[test]
+fn lock_is_the_same_wherever_the_source_lies() {
+    let (a, _) = synced_dir();
+    // The same upstream file at another path, synced into another directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let name = fixture().file_name().unwrap().to_owned();
+    let copy = elsewhere.path().join("deep").join("er");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(fixture(), copy.join(&name)).unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let output = sync_to(copy.join(&name).to_str().unwrap(), &b.path().join("spec/telnyx.json"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lock_a = std::fs::read_to_string(a.path().join("spec/telnyx.lock")).unwrap();
+    let lock_b = std::fs::read_to_string(b.path().join("spec/telnyx.lock")).unwrap();
+    assert_eq!(lock_a, lock_b);
+    let source = format!("source = \"{}\"\n", name.to_str().unwrap());
+    assert!(lock_a.contains(&source), "{lock_a}");
+    let fixtures = fixture().parent().unwrap().to_str().unwrap().to_owned();
+    assert!(!lock_a.contains(&fixtures), "{lock_a}");
+}
+
+#[test]
 fn truncated_yaml_is_reported_with_its_line() {
     let (dir, out) = synced_dir();
     let text = std::fs::read_to_string(fixture()).unwrap();

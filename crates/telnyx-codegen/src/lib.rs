@@ -60,6 +60,7 @@ mod enums;
 mod error;
 mod error_bodies;
 mod event_streams;
+mod feature_badges;
 mod generated_items;
 pub mod idents;
 mod list_operations;
@@ -110,6 +111,10 @@ pub struct Options {
     /// Also emit the conformance sweep ([`Generated::sweep`]) for a crate that reaches the
     /// client under this Rust path (`telnyx_client` for the client's own tests).
     pub sweep_crate_path: Option<String>,
+    /// The client crate's enabled Cargo features, for the docs.rs badge on each operation's
+    /// trait and builder: an operation whose family has no feature among them is badged
+    /// `full`. `None`: every family has a feature of its name.
+    pub family_features: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Default for Options {
@@ -122,6 +127,7 @@ impl Default for Options {
             runtime_path: "crate::__codegen".to_owned(),
             webhooks: false,
             sweep_crate_path: None,
+            family_features: None,
         }
     }
 }
@@ -273,6 +279,11 @@ pub fn generate(
         None => (Vec::new(), Vec::new()),
     };
     docs::fill_missing_docs(&mut file.items, &operations, docs::File::Client);
+    feature_badges::add_feature_badges(
+        &mut file.items,
+        &operations,
+        options.family_features.as_ref(),
+    );
     let lean_enums = forward_compatible_enums.iter().cloned().collect();
     serde_impls::write_lean_impls(&mut file.items, &lean_enums, &runtime);
     let sweep = match &options.sweep_crate_path {

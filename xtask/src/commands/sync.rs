@@ -84,9 +84,8 @@ pub fn sync_loaded(
         None => Default::default(),
     };
     let lock = Lock {
-        source: options.source.display(),
+        source: options.source.for_lock(),
         upstream_sha256: loaded.sha256.clone(),
-        date: Lock::today(),
         tags: options.tags.for_lock(),
         operation_count: report.operations,
         output: file_name(&options.out),
