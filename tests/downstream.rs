@@ -243,10 +243,18 @@ fn packaged_crates_build_elsewhere_and_call_an_operation() {
             .unwrap_or_else(|e| panic!("{} not written: {e}", file.display()))
             .len();
         eprintln!("{}: {size} bytes", file.display());
-        assert!(size < CRATES_IO_LIMIT, "{} is over crates.io's 10 MB", file.display());
+        assert!(
+            size < CRATES_IO_LIMIT,
+            "{} is over crates.io's 10 MB",
+            file.display()
+        );
         // A `.crate` is a gzipped tar of `name-version/…`.
         run(
-            Command::new("tar").arg("-xzf").arg(file).arg("-C").arg(&unpacked),
+            Command::new("tar")
+                .arg("-xzf")
+                .arg(file)
+                .arg("-C")
+                .arg(&unpacked),
             "tar -xzf",
         );
     }

@@ -89,7 +89,10 @@ fn lock_is_the_same_wherever_the_source_lies() {
     std::fs::create_dir_all(&copy).unwrap();
     std::fs::copy(fixture(), copy.join(&name)).unwrap();
     let b = tempfile::tempdir().unwrap();
-    let output = sync_to(copy.join(&name).to_str().unwrap(), &b.path().join("spec/telnyx.json"));
+    let output = sync_to(
+        copy.join(&name).to_str().unwrap(),
+        &b.path().join("spec/telnyx.json"),
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let lock_a = std::fs::read_to_string(a.path().join("spec/telnyx.lock")).unwrap();
     let lock_b = std::fs::read_to_string(b.path().join("spec/telnyx.lock")).unwrap();

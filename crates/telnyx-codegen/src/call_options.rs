@@ -32,6 +32,9 @@ pub fn add_call_options(items: &mut [Item], runtime: &syn::Path) -> Result<usize
         })
         .collect();
     let mut count = 0;
+    // A builder may have several impl blocks with senders (the event-stream one is added
+    // beside progenitor's); `options()` goes into the first only.
+    let mut with_setter: Vec<syn::Ident> = Vec::new();
     for item in builders.iter_mut() {
         match item {
             Item::Struct(s) if with_senders.contains(&s.ident) => {
@@ -43,11 +46,15 @@ pub fn add_call_options(items: &mut [Item], runtime: &syn::Path) -> Result<usize
                 ));
                 count += 1;
             }
-            Item::Impl(imp)
-                if imp.trait_.is_none()
-                    && self_ident(imp).is_some_and(|i| with_senders.contains(&i)) =>
-            {
-                rewrite_impl(imp, runtime)?;
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let Some(ident) = self_ident(imp).filter(|i| with_senders.contains(i)) else {
+                    continue;
+                };
+                let first = !with_setter.contains(&ident);
+                if first {
+                    with_setter.push(ident);
+                }
+                rewrite_impl(imp, runtime, first)?;
             }
             _ => {}
         }
@@ -71,7 +78,11 @@ fn is_sender(item: &ImplItem) -> bool {
             && f.sig.inputs.len() == 1)
 }
 
-fn rewrite_impl(imp: &mut syn::ItemImpl, runtime: &syn::Path) -> Result<(), String> {
+fn rewrite_impl(
+    imp: &mut syn::ItemImpl,
+    runtime: &syn::Path,
+    with_setter: bool,
+) -> Result<(), String> {
     let mut added: Vec<ImplItem> = Vec::new();
     for member in imp.items.iter_mut() {
         match member {
@@ -128,6 +139,9 @@ fn rewrite_impl(imp: &mut syn::ItemImpl, runtime: &syn::Path) -> Result<(), Stri
         }
     }
     imp.items.extend(added);
+    if !with_setter {
+        return Ok(());
+    }
     imp.items.push(
         syn::parse2(quote! {
             /// Overrides the client's settings for this call only: timeout, retries, extra
@@ -212,5 +226,31 @@ mod tests {
         ] {
             assert!(text.contains(expected), "missing {expected}\nin {text}");
         }
+    }
+
+    #[test]
+    fn a_builder_with_two_sender_impls_gets_one_setter() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct Chat<'a> { client: &'a super::Client }
+                impl<'a> Chat<'a> {
+                    pub async fn send(self) -> Result<(), ()> {
+                        let Self { client } = self;
+                        Ok(())
+                    }
+                }
+                impl<'a> Chat<'a> {
+                    pub async fn send_stream(self) -> Result<(), ()> {
+                        let Self { client } = self;
+                        Ok(())
+                    }
+                }
+            }
+        };
+        let runtime: syn::Path = syn::parse_quote!(crate::__codegen);
+        assert_eq!(add_call_options(&mut file.items, &runtime), Ok(1));
+        let text = file.to_token_stream().to_string();
+        assert_eq!(text.matches("pub fn options").count(), 1, "{text}");
+        assert!(text.contains("async fn send_stream_unscoped"), "{text}");
     }
 }
