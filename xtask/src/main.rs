@@ -285,6 +285,13 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                     outcome.event_types
                 );
             }
+            println!(
+                "{} types share the definition of an identical one",
+                outcome.shared_types
+            );
+            for conversion in &outcome.dropped_conversions {
+                println!("dropped an ambiguous conversion: impl {conversion}");
+            }
             println!("wrote {} ({} lines)", out.display(), outcome.lines);
             Ok(ExitCode::SUCCESS)
         }

@@ -74,6 +74,7 @@ mod scalar_unions;
 pub mod select;
 mod serde_impls;
 mod server_roots;
+mod shared_types;
 mod sweep;
 mod titles;
 mod tokens;
@@ -163,6 +164,12 @@ pub struct Generated {
     pub websockets: Vec<String>,
     /// WebSocket operations that did not, with the reason (a parameter outside the query, say).
     pub unsocketed: Vec<(String, String)>,
+    /// Generated types that had the same shape as another and became its alias
+    /// (`pub type Shared = Kept;`), by name, with the name kept.
+    pub shared_types: std::collections::BTreeMap<String, String>,
+    /// Conversions (`impl From<X> for Union`) dropped because sharing made two of them convert
+    /// the same type into different variants.
+    pub dropped_conversions: Vec<String>,
     /// List operations (by id) that have paging parameters but no `ListOperation` impl, with
     /// the reason.
     pub unpaged: Vec<(String, String)>,
@@ -286,6 +293,8 @@ pub fn generate(
     );
     let lean_enums = forward_compatible_enums.iter().cloned().collect();
     serde_impls::write_lean_impls(&mut file.items, &lean_enums, &runtime);
+    // Last of the rewrites: the passes above find types by their own names.
+    let shared = shared_types::share_identical_types(&mut file.items).map_err(internal)?;
     let sweep = match &options.sweep_crate_path {
         Some(path) => {
             let path: syn::Path = syn::parse_str(path).map_err(|e| {
@@ -328,6 +337,8 @@ pub fn generate(
         unuploadable: upload_builders.skipped,
         websockets: sockets.added,
         unsocketed: sockets.skipped,
+        shared_types: shared.aliases,
+        dropped_conversions: shared.dropped_conversions,
         event_types,
         untyped_webhooks,
     })

@@ -38,6 +38,10 @@ pub struct CodegenOutcome {
     pub untyped_webhooks: Vec<(String, String)>,
     /// With webhooks: how many event types have a variant.
     pub event_types: usize,
+    /// Types that became an alias of an identical one.
+    pub shared_types: usize,
+    /// Conversions dropped because sharing made them ambiguous.
+    pub dropped_conversions: Vec<String>,
 }
 
 /// `codegen`: generate the client and write it, formatted, to a file.
@@ -83,5 +87,7 @@ pub fn codegen(options: &CodegenOptions, progress: &mut Progress) -> Result<Code
         unpaged: code.unpaged,
         untyped_webhooks: code.untyped_webhooks,
         event_types: code.event_types.len(),
+        shared_types: code.shared_types.len(),
+        dropped_conversions: code.dropped_conversions,
     })
 }
