@@ -4,7 +4,7 @@
 //! answer that may be JSON or server-sent events, an
 //! operation without a credential, received-only and sent-only types, a string enum, an
 //! `anyOf` of strings, an inline title two schemas share, a field named with a Rust keyword,
-//! a default, webhooks of two families, a WebSocket whose frames an untagged union of
+//! a default, one inline shape written in two places (shared as one type), webhooks of two families, a WebSocket whose frames an untagged union of
 //! constant-tagged structs reads, and an operation served from the base URL's root.
 //!
 //! The snapshots in `tests/snapshots/` are the reviewed output: a change of the generator or
