@@ -38,17 +38,20 @@ pub struct Shared {
 
 /// Shares the identical types of the `types` module in `items` (a whole generated file).
 pub fn share_identical_types(items: &mut Vec<Item>) -> Result<Shared, String> {
+    let names: BTreeSet<String> = module_items(items, "types")
+        .map(|types| types.iter().filter_map(defined_type).collect())
+        .unwrap_or_default();
+    let kept_apart = named_by_other_impls(items, &names);
     let Some(types) = module_items(items, "types") else {
         return Ok(Shared::default());
     };
-    let names: BTreeSet<String> = types.iter().filter_map(defined_type).collect();
     let mut owned: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, item) in types.iter().enumerate() {
         if let Some(owner) = owner(item, &names, &[]) {
             owned.entry(owner).or_default().push(index);
         }
     }
-    let aliases = find_identical(types, &names, &owned);
+    let aliases = find_identical(types, &names, &owned, &kept_apart);
     if aliases.is_empty() {
         return Ok(Shared::default());
     }
@@ -129,18 +132,76 @@ fn owner(item: &Item, names: &BTreeSet<String>, prefixes: &[&str]) -> Option<Str
     }
 }
 
+/// Types that an impl names that sharing would not remove: any impl outside `types`
+/// (`impl JsonFrame for types::X`), and a trait impl in `types` other than a conversion that
+/// names a second type (`impl PartialEq<Y> for X`). Two such impls could become one impl with
+/// two bodies, so these types keep their own definitions.
+fn named_by_other_impls(items: &[Item], names: &BTreeSet<String>) -> BTreeSet<String> {
+    fn mentioned(
+        tokens: proc_macro2::TokenStream,
+        names: &BTreeSet<String>,
+        out: &mut BTreeSet<String>,
+    ) {
+        out.extend(
+            crate::tokens::flatten(tokens)
+                .into_iter()
+                .filter(|word| names.contains(word)),
+        );
+    }
+    fn walk(items: &[Item], in_types: bool, names: &BTreeSet<String>, out: &mut BTreeSet<String>) {
+        for item in items {
+            match item {
+                Item::Impl(imp) => {
+                    let Some((_, trait_path, _)) = &imp.trait_ else {
+                        if !in_types {
+                            mentioned(imp.self_ty.to_token_stream(), names, out);
+                        }
+                        continue;
+                    };
+                    let conversion = trait_path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "From" || s.ident == "TryFrom");
+                    if !in_types {
+                        mentioned(imp.self_ty.to_token_stream(), names, out);
+                        mentioned(trait_path.to_token_stream(), names, out);
+                    } else if !conversion {
+                        let mut second = BTreeSet::new();
+                        mentioned(trait_path.to_token_stream(), names, &mut second);
+                        let mut own = BTreeSet::new();
+                        mentioned(imp.self_ty.to_token_stream(), names, &mut own);
+                        if !own.is_empty() {
+                            out.extend(second);
+                        }
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(inner, in_types || m.ident == "types", names, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(items, false, names, &mut out);
+    out
+}
+
 /// Groups identical types until no group grows; returns each shared name with its kept one.
 fn find_identical(
     types: &[Item],
     names: &BTreeSet<String>,
     owned: &HashMap<String, Vec<usize>>,
+    kept_apart: &BTreeSet<String>,
 ) -> Aliases {
     let mut aliases = Aliases::new();
     let mut keys: BTreeMap<&str, String> = BTreeMap::new();
     // Only types whose outline (field or variant names, number of items) another type shares
     // can be identical: the rest are not compared at all, which keeps this pass fast.
     let mut outlines: HashMap<String, Vec<&str>> = HashMap::new();
-    for name in names {
+    for name in names.iter().filter(|n| !kept_apart.contains(*n)) {
         outlines
             .entry(outline(name, types, owned))
             .or_default()
@@ -596,15 +657,10 @@ mod tests {
                     fn from(value: Beta) -> Self { value.0 }
                 }
             }
-            pub mod frames {
-                impl Frame for types::Alpha {}
-                impl Frame for types::Beta {}
-            }
         };
         share(&mut file);
         let text = text(&file);
         assert_eq!(text.matches("for String").count(), 1, "{text}");
-        assert_eq!(text.matches("impl Frame").count(), 1, "{text}");
     }
 
     #[test]
@@ -615,6 +671,25 @@ mod tests {
                 pub struct Gamma(pub String);
                 pub struct Delta(String);
                 pub struct Omega(String);
+            }
+        };
+        let aliases = share(&mut file);
+        assert_eq!(aliases.len(), 1, "{aliases:?}");
+        assert_eq!(aliases.get("Omega").map(String::as_str), Some("Delta"));
+    }
+
+    #[test]
+    fn types_that_impls_outside_name_keep_their_own_definition() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Alpha { pub v: i64 }
+                pub struct Gamma { pub v: i64 }
+                pub struct Delta { pub w: i64 }
+                pub struct Omega { pub w: i64 }
+            }
+            pub mod frames {
+                impl Frame for types::Alpha { fn kind() -> u8 { 1 } }
+                impl Frame for types::Gamma { fn kind() -> u8 { 2 } }
             }
         };
         let aliases = share(&mut file);
