@@ -109,10 +109,10 @@ fn owner(item: &Item, names: &BTreeSet<String>, prefixes: &[&str]) -> Option<Str
     match item {
         Item::Struct(_) | Item::Enum(_) => defined_type(item),
         Item::Impl(imp) => {
-            if let syn::Type::Path(p) = &*imp.self_ty {
-                if let Some(name) = generated(&p.path) {
-                    return Some(name);
-                }
+            if let syn::Type::Path(p) = &*imp.self_ty
+                && let Some(name) = generated(&p.path)
+            {
+                return Some(name);
             }
             let (_, trait_path, _) = imp.trait_.as_ref()?;
             trait_path
