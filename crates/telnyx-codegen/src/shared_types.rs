@@ -467,10 +467,10 @@ fn drop_conflicting_impls(items: &mut Vec<Item>, dropped: &mut Vec<String>) -> R
         }
     });
     for item in items.iter_mut() {
-        if let Item::Mod(m) = item {
-            if let Some((_, inner)) = m.content.as_mut() {
-                drop_conflicting_impls(inner, dropped)?;
-            }
+        if let Item::Mod(m) = item
+            && let Some((_, inner)) = m.content.as_mut()
+        {
+            drop_conflicting_impls(inner, dropped)?;
         }
     }
     Ok(())
