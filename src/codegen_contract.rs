@@ -18,6 +18,7 @@
 //! | [`RequestOptions`] | every builder's `options()`, and the scope its `send()` runs in |
 //! | [`RawResponse`], [`capture_raw`] | every builder's `send_raw()` |
 //! | [`server_root`] | the URL of operations served from the base URL's root (`/.well-known/…`) |
+//! | `match_query` (feature `mock`) | the typed mocks' query matchers: a value matches in the form the client sends it |
 //! | `UnknownEvent` (feature `webhooks`) | the catch-all variant of `webhook_events::Event` |
 //!
 //! Not part of the public API: only generated code should use it.
@@ -26,6 +27,8 @@ pub use crate::Error;
 pub use crate::client::{ClientState, server_root};
 pub use crate::error::ErrorBody;
 pub use crate::event_stream::RawEventStream;
+#[cfg(feature = "mock")]
+pub use crate::mock_query::match_query;
 pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
 pub use crate::raw_request::{RawResponse, capture_raw};

@@ -15,6 +15,8 @@ mod error;
 pub mod event_stream;
 mod hooks;
 mod idempotency;
+#[cfg(feature = "mock")]
+mod mock_query;
 mod oauth;
 mod operation;
 pub mod pagination;

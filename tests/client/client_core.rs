@@ -406,6 +406,52 @@ async fn typed_mock_extension_serves_operations() {
     );
 }
 
+/// The typed mock matches query parameters in the form the client sends them (dates, flags,
+/// numbers), and the matcher behind it repeats an array's key once per item, as the client does.
+#[cfg(feature = "mock")]
+#[tokio::test]
+async fn typed_mock_matches_queries_as_the_client_sends_them() {
+    use telnyx_client::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let page: types::ListRoomsResponse =
+        serde_json::from_value(json!({"data": [], "meta": {"page_number": 1}})).expect("page");
+    let mock = server.list_rooms(|when, then| {
+        when.filter_date_created_at_eq(&day)
+            .include_sessions(true)
+            .page_size(std::num::NonZeroU64::new(2));
+        then.ok(&page);
+    });
+    client(&server, Some(KEY))
+        .list_rooms()
+        .filter_date_created_at_eq(day)
+        .include_sessions(true)
+        .page_size(2)
+        .send()
+        .await
+        .expect("matched");
+    mock.assert_async().await;
+
+    let ids = vec!["a".to_owned(), "b c".to_owned()];
+    let array = server.mock(|when, then| {
+        // `When` is a handle: the matchers it returns are already registered.
+        let _when = telnyx_client::__codegen::match_query(when.path("/array"), "filter[id]", &ids);
+        then.status(204);
+    });
+    let http = reqwest::Client::new();
+    let status = |query: &'static [(&'static str, &'static str)]| {
+        let request = http.get(server.url("/array")).query(query);
+        async move { request.send().await.expect("sent").status().as_u16() }
+    };
+    assert_eq!(
+        status(&[("filter[id]", "a"), ("filter[id]", "b c")]).await,
+        204
+    );
+    assert_eq!(status(&[("filter[id]", "a")]).await, 404);
+    array.assert_calls_async(1).await;
+}
+
 /// The generated types' written-out `Deserialize` impls (see `telnyx-codegen`'s
 /// `serde_impls`) behave as serde's derive did: required fields, optional and defaulted ones,
 /// unknown and repeated keys, null, and string enums through `as_str`.

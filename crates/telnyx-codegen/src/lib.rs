@@ -65,6 +65,7 @@ mod generated_items;
 pub mod idents;
 mod list_operations;
 mod locate;
+mod mock_queries;
 pub mod operation_names;
 mod operation_table;
 mod paging_signals;
@@ -318,6 +319,7 @@ pub fn generate(
         )?;
         let mut file: syn::File = syn::parse2(tokens)
             .map_err(|e| internal(format!("progenitor's mock output does not parse: {e}")))?;
+        mock_queries::match_queries_as_sent(&mut file.items, &runtime);
         docs::fill_missing_docs(&mut file.items, &operations, docs::File::Mock);
         Some(render(&file, source_name))
     } else {
