@@ -301,9 +301,9 @@ impl ClientBuilder {
             .as_ref()
             .map(|(key, setting)| key.bearer_header(setting))
             .transpose()?;
-        let base_url = match &self.base_url {
-            Some((url, setting)) => normalize_base_url(url, setting)?,
-            None => DEFAULT_BASE_URL.to_owned(),
+        let (base_url, base_url_setting) = match &self.base_url {
+            Some((url, setting)) => (normalize_base_url(url, setting)?, *setting),
+            None => (DEFAULT_BASE_URL.to_owned(), "base_url"),
         };
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::config("timeout", "must be greater than zero"));
@@ -334,7 +334,8 @@ impl ClientBuilder {
                         "must be greater than zero",
                     ));
                 }
-                let client = reqwest::Client::builder()
+                crate::tls::check_reachable(&base_url, base_url_setting)?;
+                let client = crate::tls::http_client_builder()
                     .connect_timeout(connect_timeout)
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .build()

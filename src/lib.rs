@@ -24,6 +24,7 @@ mod progenitor_bridge;
 mod raw_request;
 mod request_options;
 pub mod retry;
+mod tls;
 mod transport;
 pub mod upload;
 #[cfg(feature = "websocket")]

@@ -4,11 +4,12 @@
 //! * `cargo package` packs `vivox-token`, `telnyx-codegen` and `telnyx-client` together (cargo
 //!   resolves their path dependencies on each other through a local registry of its own); the
 //!   `.crate` files are unpacked, and a crate outside this workspace depends on them as a user
-//!   does (`telnyx-client` with `messaging,webhooks`, `vivox-token` without its CLI), through
-//!   `[patch.crates-io]` pointing at the unpacked packages. It is built and run from its own
-//!   directory: it sends a message to a one-shot server on loopback and mints a Vivox token. A
-//!   file the build needs but the package leaves out, or a build script that looked for
-//!   `spec/` relative to the working directory, fails here.
+//!   does (`telnyx-client` with `messaging,webhooks` and ring for TLS, `vivox-token` without
+//!   its CLI), through `[patch.crates-io]` pointing at the unpacked packages. It is built and
+//!   run from its own directory: it sends a message to a one-shot server on loopback and mints
+//!   a Vivox token. A file the build needs but the package leaves out, or a build script that
+//!   looked for `spec/` relative to the working directory, fails here. aws-lc-rs is not in
+//!   its dependency graph.
 //! * Each `.crate` stays under crates.io's 10 MB limit (sizes printed).
 //! * `cargo package --list` ships what the build needs and the files a user reads, nothing else.
 //!
@@ -202,7 +203,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-telnyx-client = {{ version = "{version}", default-features = false, features = ["messaging", "webhooks"] }}
+telnyx-client = {{ version = "{version}", default-features = false, features = ["messaging", "webhooks", "rustls-ring"] }}
 vivox-token = {{ version = "{version}", default-features = false }}
 serde_json = "1"
 tokio = {{ version = "1", features = ["rt", "macros"] }}
@@ -272,6 +273,29 @@ fn packaged_crates_build_elsewhere_and_call_an_operation() {
         "cargo build of the downstream crate",
     );
     let build_time = started.elapsed();
+
+    // `rustls-ring` replaces aws-lc-rs: it is not even in the dependency graph, and the
+    // client builds (reqwest without a provider would panic there).
+    let tree = run(
+        cargo()
+            .args([
+                "tree",
+                "--quiet",
+                "--offline",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+            ])
+            .current_dir(&dir.0),
+        "cargo tree of the downstream crate",
+    );
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    assert!(
+        tree.contains("ring v0."),
+        "ring is not in the graph:\n{tree}"
+    );
+    assert!(!tree.contains("aws-lc"), "aws-lc is in the graph:\n{tree}");
 
     let exe = target_dir
         .join("debug")

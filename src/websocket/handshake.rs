@@ -140,7 +140,7 @@ impl WebSocketRequest {
             (None, false) => None,
         };
         // HTTP/2 has no `Upgrade`; a client that may negotiate it cannot open a WebSocket.
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
             .http1_only()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .build()
