@@ -63,6 +63,7 @@ mod event_streams;
 mod feature_badges;
 mod generated_items;
 pub mod idents;
+mod inline_hints;
 mod list_operations;
 mod locate;
 mod mock_queries;
@@ -305,6 +306,7 @@ pub fn generate(
         }
         None => None,
     };
+    inline_hints::mark_inline(&mut file.items);
     let client = render(&file, source_name);
 
     let mock = if options.mock {
