@@ -101,14 +101,19 @@ fn rewrite_impl(
                 if ignore.patterns == 0 {
                     return Err(format!("`{name}()` does not take its builder apart"));
                 }
+                let syn::ReturnType::Type(_, output) = output else {
+                    return Err(format!("`{name}()` returns nothing"));
+                };
+                // Plain functions returning the runtime's future, not `async fn`s: each async
+                // body is a state machine of its own for the compiler to analyse, and one
+                // per operation (the original, renamed) is enough.
                 *f = syn::parse2(quote! {
                     #(#attrs)*
-                    pub async fn #name(mut self) #output {
+                    pub fn #name(mut self) -> impl ::std::future::Future<Output = #output> {
                         let options = self.options.take();
                         // Boxed: the caller's future then holds a pointer, not the whole
                         // request's state twice (deep futures overflowed test stacks).
                         #runtime::RequestOptions::scope(options, ::std::boxed::Box::pin(self.#inner()))
-                            .await
                     }
                 })
                 .map_err(|e| e.to_string())?;
@@ -117,9 +122,11 @@ fn rewrite_impl(
                         syn::parse2(quote! {
                             /// Sends the request like `send()`, and returns the successful answer
                             /// as sent: status, headers and body bytes, undecoded.
-                            pub async fn send_raw(
+                            pub fn send_raw(
                                 mut self,
-                            ) -> Result<#runtime::RawResponse, #runtime::Error> {
+                            ) -> impl ::std::future::Future<
+                                Output = Result<#runtime::RawResponse, #runtime::Error>,
+                            > {
                                 let options = self.options.take();
                                 #runtime::RequestOptions::scope(
                                     options,
@@ -127,7 +134,6 @@ fn rewrite_impl(
                                         self.send_unscoped(),
                                     )),
                                 )
-                                .await
                             }
                         })
                         .map_err(|e| e.to_string())?,
@@ -219,7 +225,7 @@ mod tests {
         for expected in [
             "options : :: std :: option :: Option < crate :: __codegen :: RequestOptions >",
             "room_id : Err (\"unset\" . to_string ()) , options : None",
-            "# [doc = r\" Sends it.\"] pub async fn send (mut self) -> Result < () , () > { let options = self . options . take () ; crate :: __codegen :: RequestOptions :: scope (options , :: std :: boxed :: Box :: pin (self . send_unscoped ())) . await }",
+            "# [doc = r\" Sends it.\"] pub fn send (mut self) -> impl :: std :: future :: Future < Output = Result < () , () > > { let options = self . options . take () ; crate :: __codegen :: RequestOptions :: scope (options , :: std :: boxed :: Box :: pin (self . send_unscoped ())) }",
             "async fn send_unscoped (self) -> Result < () , () > { let Self { client , room_id , .. } = self ;",
             "pub fn options (mut self , options : crate :: __codegen :: RequestOptions) -> Self",
             "pub struct Helper { x : u8 }",

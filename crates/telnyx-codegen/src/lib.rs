@@ -248,7 +248,6 @@ pub fn generate(
     error_bodies::use_error_body(&mut file.items, &runtime);
     let (event_streams, unstreamed) =
         event_streams::add_send_stream(&mut file.items, &operations, &runtime);
-    call_options::add_call_options(&mut file.items, &runtime).map_err(internal)?;
 
     let lists =
         list_operations::list_operations(&file.items, &operations, &runtime).map_err(internal)?;
@@ -306,6 +305,8 @@ pub fn generate(
         }
         None => None,
     };
+    // After the passes that read `send()`'s signature: its wrapper returns `impl Future`.
+    call_options::add_call_options(&mut file.items, &runtime).map_err(internal)?;
     inline_hints::mark_inline(&mut file.items);
     let client = render(&file, source_name);
 
