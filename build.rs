@@ -77,6 +77,17 @@ fn run() -> Result<(), String> {
         println!("cargo::rustc-cfg=telnyx_room_tokens");
     }
 
+    // The runtime of uploads and of streamed answers is compiled only when the generated
+    // client has such operations (the families with them are enabled).
+    println!("cargo::rustc-check-cfg=cfg(telnyx_uploads)");
+    println!("cargo::rustc-check-cfg=cfg(telnyx_event_streams)");
+    if !generated.uploads.is_empty() {
+        println!("cargo::rustc-cfg=telnyx_uploads");
+    }
+    if !generated.event_streams.is_empty() {
+        println!("cargo::rustc-cfg=telnyx_event_streams");
+    }
+
     write(&out_dir.join("telnyx_client.rs"), &generated.client)?;
     if let Some(sweep) = &generated.sweep {
         write(&out_dir.join("telnyx_sweep.rs"), sweep)?;

@@ -12,8 +12,8 @@
 //! | [`Auth`], [`Operation`], [`PagingStyle`], [`find_by_method_name`] | the `operations` table and its lookup |
 //! | [`ListOperation`], [`PageRequest`], [`PageSignals`], [`PageMeta`], [`page_count`], [`page_text`], [`page_flag`] | the `list_operations` impls: setting a page, reading its paging signals from the response's fields |
 //! | [`decode`] | the short `Deserialize` impls of the generated structs |
-//! | [`RawEventStream`], [`raw_event_stream`] | `send_stream()` of operations that answer server-sent events |
-//! | [`Upload`], [`UploadFiles`], [`UploadSpec`], [`FilePart`] | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
+//! | `RawEventStream`, `raw_event_stream` (when an enabled family has streamed answers) | `send_stream()` of operations that answer server-sent events |
+//! | `Upload`, `UploadFiles`, `UploadSpec`, `FilePart` (when an enabled family has uploads) | the upload builders of `multipart/form-data` operations: their file parts, the body built from them |
 //! | `WebSocket`, `WebSocketRequest`, `JsonFrame`, `DEFAULT_MAX_MESSAGE_SIZE`, `Bytes` (feature `websocket`), [`Error`] | the builders of WebSocket operations: the handshake's query, the socket, the frame types |
 //! | [`RequestOptions`] | every builder's `options()`, and the scope its `send()` runs in |
 //! | [`RawResponse`], [`capture_raw`] | every builder's `send_raw()` |
@@ -26,6 +26,7 @@
 pub use crate::Error;
 pub use crate::client::{ClientState, server_root};
 pub use crate::error::ErrorBody;
+#[cfg(telnyx_event_streams)]
 pub use crate::event_stream::RawEventStream;
 #[cfg(feature = "mock")]
 pub use crate::mock_query::match_query;
@@ -33,6 +34,7 @@ pub use crate::operation::{Auth, Operation, PagingStyle};
 pub use crate::pagination::{ListOperation, PageMeta, PageRequest, PageSignals};
 pub use crate::raw_request::{RawResponse, capture_raw};
 pub use crate::request_options::RequestOptions;
+#[cfg(telnyx_uploads)]
 pub use crate::upload::{FilePart, Upload, UploadFiles, UploadSpec};
 #[cfg(feature = "webhooks")]
 pub use crate::webhooks::UnknownEvent;
@@ -112,6 +114,7 @@ pub fn page_flag(value: &bool) -> Option<bool> {
 }
 
 /// The success answer of a `send_stream()`, unread: its body as a stream of events.
+#[cfg(telnyx_event_streams)]
 pub fn raw_event_stream(
     response: reqwest::Response,
 ) -> progenitor_client::ResponseValue<RawEventStream> {

@@ -60,6 +60,7 @@ pub enum Error {
     /// A file given for an upload cannot be sent (see [`FilePart::path`]). Nothing was sent.
     ///
     /// [`FilePart::path`]: crate::upload::FilePart::path
+    #[cfg(telnyx_uploads)]
     #[error(transparent)]
     File(#[from] crate::upload::FileError),
 
@@ -120,6 +121,7 @@ pub enum Error {
 
     /// A streamed answer (server-sent events) stopped with an error; see
     /// [`EventStreamError`](crate::event_stream::EventStreamError).
+    #[cfg(telnyx_event_streams)]
     #[error(transparent)]
     EventStream(crate::event_stream::error::EventStreamError),
 

@@ -12,6 +12,9 @@ mod api_key;
 mod client;
 mod decode;
 mod error;
+// Uploads and streamed answers: present when an enabled family has such operations (`build.rs`
+// sets the cfgs from the generated client).
+#[cfg(telnyx_event_streams)]
 pub mod event_stream;
 mod hooks;
 mod idempotency;
@@ -26,6 +29,7 @@ mod request_options;
 pub mod retry;
 mod tls;
 mod transport;
+#[cfg(telnyx_uploads)]
 pub mod upload;
 #[cfg(feature = "websocket")]
 pub mod websocket;

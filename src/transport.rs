@@ -89,9 +89,10 @@ async fn attempts(
         // A request whose body is a stream cannot be copied; an upload's body can be built
         // again (when none of its parts is a stream); any other is sent once.
         let spare = if attempt <= retry.retries() {
-            request
-                .try_clone()
-                .or_else(|| crate::upload::again(http, &request))
+            let copy = request.try_clone();
+            #[cfg(telnyx_uploads)]
+            let copy = copy.or_else(|| crate::upload::again(http, &request));
+            copy
         } else {
             None
         };

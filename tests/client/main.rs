@@ -14,6 +14,8 @@ mod support;
 mod call_options;
 mod client_core;
 mod escape_hatch;
+// The event-stream runtime exists when an enabled family has streamed operations (`ai`).
+#[cfg(telnyx_event_streams)]
 mod event_stream;
 mod oauth;
 mod operations;

@@ -91,7 +91,8 @@ impl Input {
     }
 
     /// The file given to an upload's file part (its setter is `setter`): a few bytes of PDF,
-    /// named after the part.
+    /// named after the part. (The upload runtime exists when an enabled family has uploads.)
+    #[cfg(telnyx_uploads)]
     pub fn file(&self, setter: &str) -> telnyx_client::upload::FilePart {
         telnyx_client::upload::FilePart::bytes(
             format!("{setter}.pdf"),
