@@ -40,9 +40,15 @@ builds=(
     "peer-default|telnyx = \"0.1\""
     "ours-full|telnyx-client = { version = \"0.1\", features = [\"full\", \"webhooks\"] }"
     "peer-generated|telnyx = { version = \"0.1\", features = [\"generated\"] }"
+    "ours-mcn-ring|telnyx-client = { version = \"0.1\", default-features = false, features = [\"video\", \"rustls-ring\", \"messaging\", \"call-control\", \"numbers\", \"webhooks\"] }"
+    "peer-default-ring|telnyx = { version = \"0.1\", default-features = false, features = [\"messaging\", \"calls\", \"numbers\", \"sip\", \"verify\", \"lookup\", \"reporting\", \"fax\", \"texml\", \"storage\", \"porting\", \"wireless\", \"ai\", \"webhooks\", \"rustls-ring\"] }"
 )
-# Only the first two, when FIRST_BUILD_ONLY=small.
-if [[ "${FIRST_BUILD_ONLY:-}" == small ]]; then builds=("${builds[@]:0:2}"); fi
+# The first four compare with the peer's defaults; the last two use ring for TLS on both sides.
+# FIRST_BUILD_ONLY=small: the first two only; =ours: our three only.
+case "${FIRST_BUILD_ONLY:-}" in
+    small) builds=("${builds[@]:0:2}") ;;
+    ours) builds=("${builds[0]}" "${builds[2]}" "${builds[4]}") ;;
+esac
 
 patch="[patch.crates-io]
 telnyx-client = { path = \"$(version_dir telnyx-client)\" }
