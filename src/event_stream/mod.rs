@@ -90,7 +90,11 @@ impl Stream for RawEventStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
-            if let Some(event) = self.parser.next_event() {
+            let event = match self.parser.next_event() {
+                Ok(event) => event,
+                Err(error) => return self.fail(error),
+            };
+            if let Some(event) = event {
                 if event.data == "[DONE]" {
                     self.close();
                     return Poll::Ready(None);
@@ -104,6 +108,7 @@ impl Stream for RawEventStream {
                 }
                 return Poll::Ready(Some(Ok(event)));
             }
+            debug_assert!(self.parser.wants_input(), "a chunk read only in part");
             let Some(body) = self.body.as_mut() else {
                 return Poll::Ready(None);
             };
@@ -116,11 +121,7 @@ impl Stream for RawEventStream {
                 Poll::Ready(Some(Err(source))) => {
                     return self.fail(EventStreamError::Broken { source });
                 }
-                Poll::Ready(Some(Ok(chunk))) => {
-                    if let Err(error) = self.parser.feed(&chunk) {
-                        return self.fail(error);
-                    }
-                }
+                Poll::Ready(Some(Ok(chunk))) => self.parser.feed(chunk),
             }
         }
     }

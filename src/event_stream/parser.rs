@@ -1,5 +1,5 @@
 //! The server-sent events format (the WHATWG `text/event-stream` parsing rules), without I/O:
-//! bytes go in as they arrive, in any chunking, and complete events come out.
+//! chunks of bytes go in as they arrive, in any chunking, and complete events come out.
 //!
 //! Lines end with CRLF, LF or CR (a CR at the end of one chunk and an LF at the start of the
 //! next are one line end); a line starting with `:` is a comment; `data` lines are joined with
@@ -7,9 +7,15 @@
 //! mark at the very start is skipped; what follows the last blank line when the stream ends is
 //! not an event. Lines and events are bounded, so a server that never ends a line cannot make
 //! the client buffer without limit.
+//!
+//! The parser is pulled: a chunk is held and read only as far as the next event, so each event
+//! is handed out (and usually dropped) before the next one is built. Parsing a whole chunk up
+//! front would keep dozens of events alive at once, and the allocator's slow path, not the
+//! parsing, would then be most of the cost.
 
-use std::collections::VecDeque;
 use std::time::Duration;
+
+use bytes::Bytes;
 
 use super::error::EventStreamError;
 
@@ -35,7 +41,10 @@ pub struct ServerSentEvent {
 /// Turns chunks of bytes into events.
 #[derive(Debug, Default)]
 pub struct Parser {
-    /// The current line, up to its end.
+    /// The chunk being read, from `read` on.
+    chunk: Bytes,
+    read: usize,
+    /// The current line, when it began in an earlier chunk.
     line: Vec<u8>,
     /// The last chunk ended in CR: an LF at the start of the next one ends nothing more.
     after_cr: bool,
@@ -46,35 +55,46 @@ pub struct Parser {
     has_data: bool,
     id: Option<String>,
     retry: Option<Duration>,
-    ready: VecDeque<ServerSentEvent>,
 }
 
 impl Parser {
-    /// Reads `chunk`; complete events are then available from [`next_event`](Self::next_event).
-    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), EventStreamError> {
+    /// Whether the held chunk has been read to its end, so the next one can be fed.
+    pub fn wants_input(&self) -> bool {
+        self.read == self.chunk.len()
+    }
+
+    /// Holds `chunk` for [`next_event`](Self::next_event) to read. Call it only when
+    /// [`wants_input`](Self::wants_input): an unread rest of the previous chunk is dropped.
+    pub fn feed(&mut self, chunk: Bytes) {
+        let mut skip = 0;
         if !self.started && !chunk.is_empty() {
             self.started = true;
-            chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
-        }
-        if self.after_cr {
-            self.after_cr = false;
-            chunk = chunk.strip_prefix(b"\n").unwrap_or(chunk);
-        }
-        while let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) {
-            if self.line.is_empty() {
-                // The whole line is in this chunk: read it in place.
-                if end > MAX_LINE_BYTES {
-                    return Err(EventStreamError::LineTooLong {
-                        limit: MAX_LINE_BYTES,
-                    });
-                }
-                self.process(&chunk[..end])?;
-            } else {
-                self.extend_line(&chunk[..end])?;
-                self.end_line()?;
+            if chunk.starts_with(b"\xEF\xBB\xBF") {
+                skip = 3;
             }
-            let ending = if chunk[end] == b'\r' {
-                match chunk.get(end + 1) {
+        }
+        if self.after_cr && chunk.len() > skip {
+            self.after_cr = false;
+            if chunk[skip] == b'\n' {
+                skip += 1;
+            }
+        }
+        self.chunk = chunk;
+        self.read = skip;
+    }
+
+    /// The next complete event in the held chunk, or `None` when it needs the next chunk.
+    pub fn next_event(&mut self) -> Result<Option<ServerSentEvent>, EventStreamError> {
+        let chunk = self.chunk.clone();
+        loop {
+            let rest = &chunk[self.read..];
+            let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+                self.read = chunk.len();
+                self.extend_line(rest)?;
+                return Ok(None);
+            };
+            let ending = if rest[end] == b'\r' {
+                match rest.get(end + 1) {
                     Some(b'\n') => 2,
                     Some(_) => 1,
                     None => {
@@ -85,14 +105,23 @@ impl Parser {
             } else {
                 1
             };
-            chunk = &chunk[end + ending..];
+            self.read += end + ending;
+            let event = if self.line.is_empty() {
+                // The whole line is in this chunk: read it in place.
+                if end > MAX_LINE_BYTES {
+                    return Err(EventStreamError::LineTooLong {
+                        limit: MAX_LINE_BYTES,
+                    });
+                }
+                self.process(&rest[..end])?
+            } else {
+                self.extend_line(&rest[..end])?;
+                self.end_line()?
+            };
+            if event.is_some() {
+                return Ok(event);
+            }
         }
-        self.extend_line(chunk)
-    }
-
-    /// The next complete event, in order.
-    pub fn next_event(&mut self) -> Option<ServerSentEvent> {
-        self.ready.pop_front()
     }
 
     fn extend_line(&mut self, bytes: &[u8]) -> Result<(), EventStreamError> {
@@ -105,7 +134,7 @@ impl Parser {
         Ok(())
     }
 
-    fn end_line(&mut self) -> Result<(), EventStreamError> {
+    fn end_line(&mut self) -> Result<Option<ServerSentEvent>, EventStreamError> {
         let line = std::mem::take(&mut self.line);
         let result = self.process(&line);
         // Keep the allocation for the next line.
@@ -114,21 +143,23 @@ impl Parser {
         result
     }
 
-    fn process(&mut self, line: &[u8]) -> Result<(), EventStreamError> {
-        if line.is_empty() {
-            self.dispatch();
-            return Ok(());
-        }
-        if line[0] == b':' {
-            return Ok(());
-        }
-        let line = std::str::from_utf8(line).map_err(|_| EventStreamError::NotUtf8)?;
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
+    /// Reads one line; a blank line may complete an event.
+    fn process(&mut self, line: &[u8]) -> Result<Option<ServerSentEvent>, EventStreamError> {
+        let (field, value) = match memchr::memchr(b':', line) {
+            _ if line.is_empty() => return Ok(self.dispatch()),
+            // A comment.
+            Some(0) => return Ok(None),
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &b""[..]),
         };
+        // Only the fields kept need to be text; the names are compared as bytes.
+        let text = |value| std::str::from_utf8(value).map_err(|_| EventStreamError::NotUtf8);
         match field {
-            "data" => {
+            b"data" => {
+                let value = text(value)?;
                 if self.data.len() + value.len() + 1 > MAX_EVENT_BYTES {
                     return Err(EventStreamError::EventTooLarge {
                         limit: MAX_EVENT_BYTES,
@@ -140,28 +171,28 @@ impl Parser {
                 self.data.push_str(value);
                 self.has_data = true;
             }
-            "event" => self.event = Some(value.to_owned()),
-            "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                self.retry = value.parse().ok().map(Duration::from_millis);
+            b"event" => self.event = Some(text(value)?.to_owned()),
+            b"id" if !value.contains(&0) => self.id = Some(text(value)?.to_owned()),
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                self.retry = text(value)?.parse().ok().map(Duration::from_millis);
             }
             _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
-    fn dispatch(&mut self) {
+    fn dispatch(&mut self) -> Option<ServerSentEvent> {
         let event = self.event.take();
         let retry = self.retry.take();
         if !std::mem::take(&mut self.has_data) {
-            return;
+            return None;
         }
-        self.ready.push_back(ServerSentEvent {
+        Some(ServerSentEvent {
             event: event.filter(|e| !e.is_empty()),
             data: std::mem::take(&mut self.data),
             id: self.id.clone(),
             retry,
-        });
+        })
     }
 }
 
@@ -189,10 +220,11 @@ mod tests {
         let mut parser = Parser::default();
         let mut events = Vec::new();
         for chunk in bytes.chunks(size) {
-            parser.feed(chunk).unwrap();
-            while let Some(event) = parser.next_event() {
+            parser.feed(Bytes::copy_from_slice(chunk));
+            while let Some(event) = parser.next_event().unwrap() {
                 events.push(event);
             }
+            assert!(parser.wants_input());
         }
         events
     }
@@ -234,30 +266,53 @@ mod tests {
         }
     }
 
+    /// Feeds each chunk and reads every event it completes.
+    fn read(parser: &mut Parser, chunks: &[&[u8]]) -> Result<Vec<String>, EventStreamError> {
+        let mut data = Vec::new();
+        for chunk in chunks {
+            parser.feed(Bytes::copy_from_slice(chunk));
+            while let Some(event) = parser.next_event()? {
+                data.push(event.data);
+            }
+        }
+        Ok(data)
+    }
+
     #[test]
     fn a_cr_at_the_end_of_a_chunk_and_an_lf_after_it_end_one_line() {
         let mut parser = Parser::default();
-        parser.feed(b"data: a\r").unwrap();
-        parser.feed(b"\n\r").unwrap();
-        parser.feed(b"\ndata: b\n\n").unwrap();
-        let data: Vec<String> = std::iter::from_fn(|| parser.next_event())
-            .map(|e| e.data)
-            .collect();
+        let data = read(&mut parser, &[b"data: a\r", b"\n\r", b"\ndata: b\n\n"]).unwrap();
         assert_eq!(data, ["a", "b"]);
     }
 
     #[test]
-    fn endless_lines_and_events_are_refused() {
+    fn a_chunk_is_read_one_event_at_a_time() {
         let mut parser = Parser::default();
+        parser.feed(Bytes::from_static(b"data: a\n\ndata: b\n\ndata: c"));
+        assert_eq!(parser.next_event().unwrap().unwrap().data, "a");
+        assert!(!parser.wants_input());
+        assert_eq!(parser.next_event().unwrap().unwrap().data, "b");
+        assert_eq!(parser.next_event().unwrap(), None);
+        assert!(parser.wants_input());
+        assert_eq!(read(&mut parser, &[b"\n\n"]).unwrap(), ["c"]);
+    }
+
+    #[test]
+    fn endless_lines_and_events_are_refused() {
         let long = vec![b'x'; MAX_LINE_BYTES + 1];
         assert!(matches!(
-            parser.feed(&long),
+            read(&mut Parser::default(), &[&long]),
+            Err(EventStreamError::LineTooLong { .. })
+        ));
+        let split = [&long[..10], &long[10..]];
+        assert!(matches!(
+            read(&mut Parser::default(), &split),
             Err(EventStreamError::LineTooLong { .. })
         ));
         let mut parser = Parser::default();
         let line = format!("data: {}\n", "y".repeat(MAX_LINE_BYTES / 2));
         let error = (0..(MAX_EVENT_BYTES / (MAX_LINE_BYTES / 2)) + 1)
-            .find_map(|_| parser.feed(line.as_bytes()).err());
+            .find_map(|_| read(&mut parser, &[line.as_bytes()]).err());
         assert!(
             matches!(error, Some(EventStreamError::EventTooLarge { .. })),
             "{error:?}"
@@ -266,10 +321,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_an_error() {
-        let mut parser = Parser::default();
-        assert!(matches!(
-            parser.feed(b"data: \xff\n"),
-            Err(EventStreamError::NotUtf8)
-        ));
+        for line in [&b"data: \xff\n"[..], b"event: \xff\n", b"id: \xff\n"] {
+            assert!(matches!(
+                read(&mut Parser::default(), &[line]),
+                Err(EventStreamError::NotUtf8)
+            ));
+        }
     }
 }
