@@ -308,6 +308,9 @@ impl Fixture {
             .api_key(API_KEY)
             .base_url(&base_url)
             .http_client(http.clone())
+            // The hand-written side and the options side set this timeout on each request;
+            // the client must too, or it alone would skip the timer.
+            .timeout(DEFAULT_TIMEOUT)
             .build()
             .expect("telnyx client");
         Fixture {
