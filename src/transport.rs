@@ -110,7 +110,7 @@ async fn attempts(
                 attempt,
                 &outcome,
                 SystemTime::now(),
-                rand::random::<f64>(),
+                fastrand::f64(),
             )
         };
         match (wait, spare) {
