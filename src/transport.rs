@@ -105,13 +105,7 @@ async fn attempts(
                 },
                 Err(error) => Outcome::from_error(error),
             };
-            retry.next_retry(
-                kind,
-                attempt,
-                &outcome,
-                SystemTime::now(),
-                fastrand::f64(),
-            )
+            retry.next_retry(kind, attempt, &outcome, SystemTime::now(), fastrand::f64())
         };
         match (wait, spare) {
             (Some(wait), Some(next)) => {
